@@ -1,0 +1,153 @@
+//! The command-line commands, as library calls: `main.rs` only parses
+//! arguments and prints errors. Output goes to the writer given, so tests can
+//! read it.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+
+use crate::config::Config;
+use crate::corpus::{Corpus, CorpusError};
+use crate::engine::Engine;
+use crate::{eval, render};
+
+/// `ask`: one question, or one per line from standard input.
+pub fn ask(config: &Config, question: Option<&str>, json: bool, out: &mut dyn Write) -> Result<()> {
+    let engine = Engine::open(&config.paths(), config.engine.clone())
+        .context("cannot open the answer engine")?;
+    let bold = !json && std::io::stdout().is_terminal();
+    let answer = |q: &str, out: &mut dyn Write| -> Result<()> {
+        let verdict = engine.ask(q);
+        if json {
+            let mut value = serde_json::to_value(&verdict)?;
+            value["disclaimer"] = verdict.disclaimer().into();
+            writeln!(out, "{value}")?;
+        } else {
+            write!(out, "{}", render::plain_text(&verdict, bold))?;
+        }
+        Ok(())
+    };
+    if let Some(q) = question {
+        return answer(q, out);
+    }
+    let stdin = std::io::stdin();
+    let interactive = stdin.is_terminal();
+    if interactive {
+        eprintln!("Ask about MS infusion therapies, one question per line (Ctrl-D to quit).");
+    }
+    loop {
+        if interactive {
+            eprint!("question> ");
+        }
+        let mut line = String::new();
+        if stdin
+            .lock()
+            .read_line(&mut line)
+            .context("cannot read standard input")?
+            == 0
+        {
+            break;
+        }
+        if line.trim().is_empty() {
+            continue;
+        }
+        answer(line.trim(), out)?;
+        out.flush()?;
+    }
+    Ok(())
+}
+
+/// `check`: every problem of the corpus, one a line. Returns whether it is valid.
+pub fn check(config: &Config, out: &mut dyn Write) -> Result<bool> {
+    match Corpus::load(&config.corpus) {
+        Ok(corpus) => {
+            let passages = crate::engine::passage::cut_passages(&corpus);
+            writeln!(
+                out,
+                "corpus OK: {} articles, {} passages, {} synonym groups ({})",
+                corpus.articles.len(),
+                passages.len(),
+                corpus.synonyms.groups.len(),
+                config.corpus.display()
+            )?;
+            Ok(true)
+        }
+        Err(CorpusError::Invalid(problems)) => {
+            for problem in &problems {
+                writeln!(out, "{problem}")?;
+            }
+            let files: std::collections::BTreeSet<&Path> =
+                problems.iter().map(|p| p.path.as_path()).collect();
+            writeln!(
+                out,
+                "{} problem{} in {} file{}",
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" },
+                files.len(),
+                if files.len() == 1 { "" } else { "s" }
+            )?;
+            Ok(false)
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// `index`: rebuilds the index and prints a summary.
+pub fn index(config: &Config, out: &mut dyn Write) -> Result<()> {
+    let started = Instant::now();
+    let corpus = Corpus::load(&config.corpus)?;
+    let articles = corpus.articles.len();
+    let bar = indicatif::ProgressBar::hidden();
+    let show = std::io::stderr().is_terminal();
+    let progress = |done: usize, total: usize| {
+        if show && total >= 2_000 {
+            if bar.is_hidden() {
+                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "indexing {bar:40} {pos}/{len} passages",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
+            }
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
+    };
+    let engine = Engine::from_corpus(
+        corpus,
+        &config.index,
+        config.engine.clone(),
+        true,
+        &progress,
+    )
+    .context("cannot build the index")?;
+    bar.finish_and_clear();
+    let report = engine.build_report();
+    writeln!(
+        out,
+        "indexed {} articles, {} passages in {:.2} s → {}",
+        articles,
+        report.passages,
+        started.elapsed().as_secs_f64(),
+        report.path.display()
+    )?;
+    Ok(())
+}
+
+/// `eval`: scores the engine on a question set.
+pub fn eval(config: &Config, file: &Path, json: bool, out: &mut dyn Write) -> Result<()> {
+    let cases = eval::load_cases(file)?;
+    let engine = Engine::open(&config.paths(), config.engine.clone())
+        .context("cannot open the answer engine")?;
+    let outcomes = eval::run(&engine, &cases);
+    let report = eval::score(&outcomes);
+    if json {
+        writeln!(out, "{}", serde_json::to_string(&report)?)?;
+    } else {
+        write!(out, "{}", eval::render_text(&outcomes, &report))?;
+    }
+    Ok(())
+}

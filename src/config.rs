@@ -1,0 +1,214 @@
+//! Configuration: built-in defaults, then a TOML file (`--config`), then the
+//! environment. Every key is documented in `config.example.toml`. Secrets
+//! (the Discord token) are never printed: `Debug` redacts them.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::engine::{EngineSettings, Paths};
+
+/// Environment variable holding the bot token; it wins over the file.
+pub const TOKEN_ENV: &str = "DISCORD_TOKEN";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the config file {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the config file {}:{line}: {message}", path.display())]
+    Parse {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+}
+
+/// The whole configuration.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Folder of article files and `synonyms.toml`.
+    pub corpus: PathBuf,
+    /// Folder where the search index is built.
+    pub index: PathBuf,
+    /// `error`, `warn`, `info`, `debug` or `trace`; `RUST_LOG` overrides it.
+    pub log_level: Option<String>,
+    pub engine: EngineSettings,
+    pub discord: DiscordConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            corpus: PathBuf::from("corpus"),
+            index: PathBuf::from("index"),
+            log_level: None,
+            engine: EngineSettings::default(),
+            discord: DiscordConfig::default(),
+        }
+    }
+}
+
+/// The bot's settings (`[discord]`).
+#[derive(Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct DiscordConfig {
+    /// Bot token; prefer the `DISCORD_TOKEN` environment variable.
+    pub token: Option<Secret>,
+    /// Base URL that replaces `https://discord.com` in REST calls (a proxy,
+    /// or a test's fake Discord). `None`: Discord itself.
+    pub api_url: Option<String>,
+    /// Guilds to register the commands in (instant); empty: globally.
+    pub guilds: Vec<u64>,
+    /// Channels where mentioning the bot with a question gets an answer.
+    pub mention_channels: Vec<u64>,
+    /// Whether direct messages are answered.
+    pub answer_dms: bool,
+    /// Questions one member may ask per window before a polite refusal.
+    pub rate_limit_questions: u32,
+    /// The rate limit's window, in seconds.
+    pub rate_limit_seconds: u64,
+}
+
+impl Default for DiscordConfig {
+    fn default() -> Self {
+        DiscordConfig {
+            token: None,
+            api_url: None,
+            guilds: Vec::new(),
+            mention_channels: Vec::new(),
+            answer_dms: false,
+            rate_limit_questions: 5,
+            rate_limit_seconds: 30,
+        }
+    }
+}
+
+impl fmt::Debug for DiscordConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DiscordConfig")
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("api_url", &self.api_url)
+            .field("guilds", &self.guilds)
+            .field("mention_channels", &self.mention_channels)
+            .field("answer_dms", &self.answer_dms)
+            .field("rate_limit_questions", &self.rate_limit_questions)
+            .field("rate_limit_seconds", &self.rate_limit_seconds)
+            .finish()
+    }
+}
+
+/// A string that never shows itself in logs or errors.
+#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+impl Config {
+    /// Defaults, then `file` if given, then the environment. Relative paths
+    /// in a file are taken from the file's own folder.
+    pub fn load(file: Option<&Path>) -> Result<Config, ConfigError> {
+        let mut config = match file {
+            Some(path) => Config::from_file(path)?,
+            None => Config::default(),
+        };
+        if let Ok(token) = std::env::var(TOKEN_ENV) {
+            if !token.trim().is_empty() {
+                config.discord.token = Some(Secret::new(token.trim()));
+            }
+        }
+        Ok(config)
+    }
+
+    fn from_file(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut config: Config = toml::from_str(&text).map_err(|err| {
+            let (line, message) = crate::toml_error::locate(&err, &text);
+            ConfigError::Parse {
+                path: path.to_path_buf(),
+                line,
+                message,
+            }
+        })?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        if config.corpus.is_relative() {
+            config.corpus = base.join(&config.corpus);
+        }
+        if config.index.is_relative() {
+            config.index = base.join(&config.index);
+        }
+        Ok(config)
+    }
+
+    pub fn paths(&self) -> Paths {
+        Paths {
+            corpus: self.corpus.clone(),
+            index: self.index.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_example_config_parses_to_the_defaults() {
+        let text = include_str!("../config.example.toml");
+        let parsed: Config = toml::from_str(text).expect("config.example.toml parses");
+        let defaults = Config::default();
+        assert_eq!(parsed.corpus, defaults.corpus);
+        assert_eq!(parsed.engine, defaults.engine);
+        assert_eq!(
+            parsed.discord.rate_limit_questions,
+            defaults.discord.rate_limit_questions
+        );
+        assert_eq!(
+            parsed.discord.rate_limit_seconds,
+            defaults.discord.rate_limit_seconds
+        );
+        assert_eq!(parsed.discord.answer_dms, defaults.discord.answer_dms);
+    }
+
+    #[test]
+    fn the_token_never_shows_in_debug_output() {
+        let mut config = Config::default();
+        config.discord.token = Some(Secret::new("super-secret-token"));
+        assert!(!format!("{config:?}").contains("super-secret"));
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_with_a_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "corpus = \"x\"\n\n[engine]\nmax_pasages = 2\n").unwrap();
+        let err = Config::load(Some(&path)).unwrap_err().to_string();
+        assert!(
+            err.contains("c.toml:4") && err.contains("max_pasages"),
+            "{err}"
+        );
+    }
+}

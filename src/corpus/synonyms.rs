@@ -1,0 +1,146 @@
+//! `synonyms.toml`: groups of words and phrases that mean the same thing to a
+//! member (brand and generic names, abbreviations, lay words). Moderators edit
+//! it; `check` validates it like the articles.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::problem::{line_of, Problem};
+
+/// The file name inside the corpus folder.
+pub const SYNONYMS_FILE: &str = "synonyms.toml";
+
+/// Validated groups; every term is trimmed and non-empty, and no term is in
+/// two groups.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Synonyms {
+    pub groups: Vec<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    group: Vec<RawGroup>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGroup {
+    terms: Vec<toml::Spanned<String>>,
+}
+
+/// Folds a term the way members' words are compared: lower case, single spaces.
+fn fold(term: &str) -> String {
+    term.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Parses and validates the synonyms file; every problem carries its line.
+pub fn parse_synonyms(path: &Path, bytes: &[u8]) -> Result<Synonyms, Vec<Problem>> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| vec![Problem::file(path, "the synonyms file is not UTF-8 text")])?;
+    let raw: RawFile = toml::from_str(text).map_err(|err| {
+        let (line, message) = crate::toml_error::locate(&err, text);
+        vec![Problem::at(path, line, message)]
+    })?;
+    let mut problems = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut groups = Vec::with_capacity(raw.group.len());
+    for group in raw.group {
+        let first_line = group
+            .terms
+            .first()
+            .map_or(1, |t| line_of(text, t.span().start));
+        if group.terms.len() < 2 {
+            problems.push(Problem::at(
+                path,
+                first_line,
+                "a synonym group needs at least two terms",
+            ));
+            continue;
+        }
+        let mut terms = Vec::with_capacity(group.terms.len());
+        for term in group.terms {
+            let line = line_of(text, term.span().start);
+            let value = term.into_inner();
+            let folded = fold(&value);
+            if !folded.chars().any(char::is_alphanumeric) {
+                problems.push(Problem::at(
+                    path,
+                    line,
+                    format!("synonym {value:?} has no words"),
+                ));
+                continue;
+            }
+            if let Some(other) = seen.insert(folded.clone(), line) {
+                problems.push(Problem::at(
+                    path,
+                    line,
+                    format!("synonym {value:?} is already in the group at line {other}; merge the two groups"),
+                ));
+                continue;
+            }
+            terms.push(value.split_whitespace().collect::<Vec<_>>().join(" "));
+        }
+        groups.push(terms);
+    }
+    if problems.is_empty() {
+        Ok(Synonyms { groups })
+    } else {
+        Err(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Synonyms, Vec<Problem>> {
+        parse_synonyms(Path::new("synonyms.toml"), text.as_bytes())
+    }
+
+    #[test]
+    fn groups_keep_multi_word_terms() {
+        let s = parse("[[group]]\nterms = [\"plasma  exchange\", \"plasmapheresis\"]\n").unwrap();
+        assert_eq!(
+            s.groups,
+            vec![vec![
+                "plasma exchange".to_string(),
+                "plasmapheresis".to_string()
+            ]]
+        );
+    }
+
+    #[test]
+    fn problems_name_their_lines() {
+        let table: &[(&str, usize, &str)] = &[
+            ("[[group]]\nterms = [\"a\"]\n", 2, "at least two"),
+            (
+                "[[group]]\nterms = [\"a\", \"b\"]\n[[group]]\nterms = [\"c\",\n \"A\"]\n",
+                5,
+                "already in the group at line 2",
+            ),
+            ("[[group]]\nterms = [\"a\", \"--\"]\n", 2, "no words"),
+            (
+                "[[group]]\nterms = [\"a\", \"b\"]\nweight = 2\n",
+                3,
+                "unknown field",
+            ),
+            ("[[group]]\nterms = [\"a\", \n", 2, ""),
+        ];
+        for (text, line, needle) in table {
+            let problems = parse(text).expect_err(text);
+            assert!(
+                problems
+                    .iter()
+                    .any(|p| p.line == Some(*line) && p.message.contains(needle)),
+                "{text:?}: wanted line {line} {needle:?}, got {problems:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,354 @@
+//! The answer engine: corpus → passages → index → verdict. It knows nothing of
+//! Discord; the command line and the bot both call [`Engine::ask`].
+//!
+//! An `Engine` is an immutable value built from one corpus snapshot; share it
+//! as `Arc<Engine>`, and build a new one to take in a changed corpus.
+
+pub mod analysis;
+pub mod index;
+pub mod passage;
+pub mod query;
+pub mod spelling;
+pub mod triage;
+pub mod verdict;
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Deserialize;
+use tantivy::collector::TopDocs;
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Index, IndexReader, ReloadPolicy};
+
+use crate::corpus::{Corpus, CorpusError};
+use analysis::{analyzer, words, Word};
+use index::{BuildReport, Fields};
+use passage::{cut_passages, Passage};
+use query::{AnswerCues, Planner, QueryPlan, Recognised, SynonymTable};
+use spelling::Speller;
+pub use triage::{triage, UrgentKind};
+pub use verdict::{Hit, Verdict, DISCLAIMER};
+
+/// Questions longer than this are cut before analysis (a chat message is
+/// at most a few thousand characters; nothing useful is lost).
+pub const MAX_QUESTION_CHARS: usize = 1000;
+
+/// Why an engine could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Corpus(#[from] CorpusError),
+    #[error("cannot write the index folder {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the search index failed: {0}")]
+    Index(#[from] tantivy::TantivyError),
+}
+
+/// Tuning that the bot and the command line share (config `[engine]`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct EngineSettings {
+    /// Passages quoted in an answer, at most.
+    pub max_passages: usize,
+    /// Share of the question's meaning (IDF-weighted) a passage must cover to
+    /// be quoted; below it the verdict is "no answer".
+    pub min_coverage: f32,
+}
+
+impl Default for EngineSettings {
+    fn default() -> Self {
+        EngineSettings {
+            max_passages: 3,
+            min_coverage: 0.5,
+        }
+    }
+}
+
+/// Passages ranked before coverage decides.
+const CANDIDATES: usize = 12;
+
+/// The answer engine for one corpus snapshot.
+pub struct Engine {
+    corpus: Corpus,
+    passages: Vec<Arc<Passage>>,
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    analyzer: TextAnalyzer,
+    synonyms: SynonymTable,
+    cues: AnswerCues,
+    speller: Speller,
+    topics: Vec<String>,
+    settings: EngineSettings,
+    report: BuildReport,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("articles", &self.corpus.articles.len())
+            .field("passages", &self.passages.len())
+            .field("fingerprint", &self.corpus.fingerprint)
+            .finish()
+    }
+}
+
+/// Where the corpus and the index live.
+#[derive(Debug, Clone)]
+pub struct Paths {
+    pub corpus: PathBuf,
+    pub index: PathBuf,
+}
+
+impl Engine {
+    /// Loads the corpus and opens its index, building it when missing or stale.
+    pub fn open(paths: &Paths, settings: EngineSettings) -> Result<Engine, EngineError> {
+        let corpus = Corpus::load(&paths.corpus)?;
+        Engine::from_corpus(corpus, &paths.index, settings, false, &|_, _| {})
+    }
+
+    /// Builds an engine from an already loaded corpus; `rebuild` forces a
+    /// fresh index build. `progress(done, total)` follows a build.
+    pub fn from_corpus(
+        corpus: Corpus,
+        index_root: &Path,
+        settings: EngineSettings,
+        rebuild: bool,
+        progress: &dyn Fn(usize, usize),
+    ) -> Result<Engine, EngineError> {
+        let passages: Vec<Passage> = cut_passages(&corpus);
+        let (index, report) = if rebuild {
+            index::build(index_root, &corpus.fingerprint, &passages, progress)?
+        } else {
+            index::open_or_build(index_root, &corpus.fingerprint, &passages, progress)?
+        };
+        let (_, fields) = index::schema();
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let mut analyzer = analyzer();
+        let synonyms = SynonymTable::new(&corpus.synonyms, &mut analyzer);
+        let cues = AnswerCues::new(&mut analyzer);
+        let mut topics: Vec<String> = Vec::new();
+        for passage in &passages {
+            if let Some(leaf) = passage.heading_path.last() {
+                if !topics.contains(leaf) {
+                    topics.push(leaf.clone());
+                }
+            }
+        }
+        tracing::info!(
+            articles = corpus.articles.len(),
+            passages = passages.len(),
+            built = report.built,
+            "engine ready"
+        );
+        Ok(Engine {
+            corpus,
+            passages: passages.into_iter().map(Arc::new).collect(),
+            index,
+            reader,
+            fields,
+            analyzer,
+            synonyms,
+            cues,
+            speller: Speller::default(),
+            topics,
+            settings,
+            report,
+        })
+    }
+
+    pub fn corpus(&self) -> &Corpus {
+        &self.corpus
+    }
+
+    pub fn passages(&self) -> &[Arc<Passage>] {
+        &self.passages
+    }
+
+    pub fn settings(&self) -> &EngineSettings {
+        &self.settings
+    }
+
+    /// How the index was opened (path, passages, time, whether it was built).
+    pub fn build_report(&self) -> &BuildReport {
+        &self.report
+    }
+
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    /// Answers one question. Never fails: an index error is logged and
+    /// reads as "no answer" (urgent triage still runs first).
+    pub fn ask(&self, question: &str) -> Verdict {
+        let question = clean_question(question);
+        let urgent = triage(&question);
+        let (hits, plan) = match self.search(&question) {
+            Ok(found) => found,
+            Err(err) => {
+                tracing::error!(error = %err, "search failed");
+                (Vec::new(), QueryPlan::default())
+            }
+        };
+        match urgent {
+            Some(kind) => Verdict::Urgent {
+                kind,
+                guidance: kind.guidance(),
+                hits,
+            },
+            None if hits.is_empty() => Verdict::NoAnswer {
+                suggestions: self.suggestions(&plan),
+            },
+            None => Verdict::Answer { hits },
+        }
+    }
+
+    /// The analysed question, for `ask --explain` and tests.
+    pub fn plan(&self, question: &str) -> QueryPlan {
+        let question = clean_question(question);
+        let searcher = self.reader.searcher();
+        self.planner(&searcher)
+            .plan(&question, &mut self.analyzer.clone())
+    }
+
+    fn planner<'a>(&'a self, searcher: &'a tantivy::Searcher) -> Planner<'a> {
+        Planner {
+            searcher,
+            fields: self.fields,
+            synonyms: &self.synonyms,
+            speller: &self.speller,
+            cues: &self.cues,
+        }
+    }
+
+    fn search(&self, question: &str) -> tantivy::Result<(Vec<Hit>, QueryPlan)> {
+        let searcher = self.reader.searcher();
+        let mut analyzer = self.analyzer.clone();
+        let planner = self.planner(&searcher);
+        let plan = planner.plan(question, &mut analyzer);
+        if !plan
+            .concepts
+            .iter()
+            .any(|c| c.recognised != Recognised::Unknown)
+        {
+            return Ok((Vec::new(), plan));
+        }
+        let query = planner.query(&plan);
+        let top = searcher.search(&*query, &TopDocs::with_limit(CANDIDATES).order_by_score())?;
+        let total = plan.total_weight();
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, address) in top {
+            let column = searcher
+                .segment_reader(address.segment_ord)
+                .fast_fields()
+                .u64("passage")?;
+            let Some(id) = column.first(address.doc_id) else {
+                continue;
+            };
+            let Some(passage) = self.passages.get(id as usize) else {
+                continue;
+            };
+            let (covered, matched) = self.coverage(&plan, passage, &mut analyzer);
+            let coverage = if total > 0.0 { covered / total } else { 0.0 };
+            hits.push(Hit {
+                passage: Arc::clone(passage),
+                score: score * (0.25 + coverage),
+                coverage,
+                matched,
+            });
+        }
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score));
+        let min = self.settings.min_coverage;
+        hits.retain(|h| h.coverage >= min);
+        hits.truncate(self.settings.max_passages);
+        Ok((hits, plan))
+    }
+
+    /// Weight of the concepts a passage covers (in its headings or text), and
+    /// the byte ranges of the matched words in its text.
+    fn coverage(
+        &self,
+        plan: &QueryPlan,
+        passage: &Passage,
+        analyzer: &mut TextAnalyzer,
+    ) -> (f32, Vec<std::ops::Range<usize>>) {
+        let heading = words(analyzer, &passage.heading_path.join("\n"));
+        let text = words(analyzer, &passage.text);
+        let mut covered = 0.0;
+        let mut matched = Vec::new();
+        for concept in &plan.concepts {
+            if concept.recognised == Recognised::Unknown {
+                continue;
+            }
+            let mut found = false;
+            for phrase in &concept.alternatives {
+                found |= !find_phrase(&heading, phrase).is_empty();
+                let ranges = find_phrase(&text, phrase);
+                found |= !ranges.is_empty();
+                matched.extend(ranges);
+            }
+            if found {
+                covered += concept.weight;
+            }
+        }
+        matched.sort_by_key(|r| (r.start, r.end));
+        matched.dedup_by(|b, a| {
+            if b.start <= a.end {
+                a.end = a.end.max(b.end);
+                true
+            } else {
+                false
+            }
+        });
+        (covered, matched)
+    }
+
+    fn suggestions(&self, plan: &QueryPlan) -> Vec<String> {
+        let _ = plan;
+        self.topics.iter().take(6).cloned().collect()
+    }
+}
+
+/// Byte ranges where `phrase` (a sequence of stems) occurs in `words`.
+fn find_phrase(words: &[Word], phrase: &[String]) -> Vec<std::ops::Range<usize>> {
+    if phrase.is_empty() || words.len() < phrase.len() {
+        return Vec::new();
+    }
+    words
+        .windows(phrase.len())
+        .filter(|w| w.iter().zip(phrase).all(|(word, stem)| &word.stem == stem))
+        .map(|w| w[0].start..w[w.len() - 1].end)
+        .collect()
+}
+
+/// Makes any member text safe to analyse: no control characters, straight
+/// quotes, at most [`MAX_QUESTION_CHARS`] characters.
+pub fn clean_question(question: &str) -> Cow<'_, str> {
+    let needs_work = question.chars().count() > MAX_QUESTION_CHARS
+        || question.chars().any(|c| {
+            c.is_control() || matches!(c, '\u{2018}' | '\u{2019}' | '\u{201c}' | '\u{201d}')
+        });
+    if !needs_work {
+        return Cow::Borrowed(question);
+    }
+    Cow::Owned(
+        question
+            .chars()
+            .take(MAX_QUESTION_CHARS)
+            .map(|c| match c {
+                '\u{2018}' | '\u{2019}' => '\'',
+                '\u{201c}' | '\u{201d}' => '"',
+                c if c.is_control() => ' ',
+                c => c,
+            })
+            .collect(),
+    )
+}

@@ -1,0 +1,434 @@
+//! From a member's question to what the index is asked: the question's
+//! concepts (each a word or phrase with its synonyms), their weights, and the
+//! tantivy query. Member text never reaches tantivy's query parser, so `can't`,
+//! `title:foo` or `AND OR NOT` are only words.
+
+use std::collections::HashMap;
+
+use tantivy::query::{
+    BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery,
+};
+use tantivy::schema::IndexRecordOption;
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Searcher, Term};
+
+use super::analysis::{is_filler, words, Word};
+use super::index::Fields;
+use super::spelling::Speller;
+use crate::corpus::Synonyms;
+
+/// A synonym counts a little less than the member's own word.
+const SYNONYM_BOOST: f32 = 0.8;
+/// A match in the heading path counts more: it says what the passage is about.
+const HEADING_BOOST: f32 = 1.5;
+/// Answer cues only break ties between passages that match the question.
+const CUE_BOOST: f32 = 0.3;
+/// Verbs that say little about the topic weigh this much in coverage.
+const WEAK_WEIGHT: f32 = 0.25;
+
+/// Sequences of stems, each one way of saying a concept.
+pub type Phrase = Vec<String>;
+
+/// The synonym groups, analysed into stems.
+#[derive(Debug, Default)]
+pub struct SynonymTable {
+    groups: Vec<Vec<Phrase>>,
+    by_phrase: HashMap<Phrase, usize>,
+    longest: usize,
+}
+
+impl SynonymTable {
+    pub fn new(synonyms: &Synonyms, analyzer: &mut TextAnalyzer) -> Self {
+        let mut table = SynonymTable::default();
+        for group in &synonyms.groups {
+            let mut phrases: Vec<Phrase> = Vec::new();
+            for term in group {
+                let phrase: Phrase = words(analyzer, term).into_iter().map(|w| w.stem).collect();
+                if !phrase.is_empty() && !phrases.contains(&phrase) {
+                    phrases.push(phrase);
+                }
+            }
+            let id = table.groups.len();
+            for phrase in &phrases {
+                table.longest = table.longest.max(phrase.len());
+                table.by_phrase.entry(phrase.clone()).or_insert(id);
+            }
+            table.groups.push(phrases);
+        }
+        table
+    }
+
+    /// The group whose phrase starts at `stems[0]`, longest first, with its length.
+    fn longest_match(&self, stems: &[&str]) -> Option<(usize, usize)> {
+        (1..=self.longest.min(stems.len())).rev().find_map(|len| {
+            let key: Phrase = stems[..len].iter().map(|s| s.to_string()).collect();
+            self.by_phrase.get(&key).map(|&group| (group, len))
+        })
+    }
+}
+
+/// How a concept of the question was recognised.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Recognised {
+    /// The word (or a synonym) is in the index.
+    Known,
+    /// A misspelling, corrected to an indexed word.
+    Corrected { from: String, to: String },
+    /// Nothing in the corpus uses it: the question is about something else.
+    Unknown,
+}
+
+/// One thing the question is about.
+#[derive(Debug, Clone)]
+pub struct Concept {
+    /// The member's words for it, as typed.
+    pub surface: String,
+    /// Ways of saying it; the first is the member's own (or its correction).
+    pub alternatives: Vec<Phrase>,
+    /// How much of the question's meaning it carries (an IDF).
+    pub weight: f32,
+    pub recognised: Recognised,
+}
+
+/// What the question asks, ready for the index.
+#[derive(Debug, Clone, Default)]
+pub struct QueryPlan {
+    pub concepts: Vec<Concept>,
+    /// Words that answers to this kind of question tend to contain.
+    pub cues: Vec<String>,
+}
+
+impl QueryPlan {
+    pub fn total_weight(&self) -> f32 {
+        self.concepts.iter().map(|c| c.weight).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.concepts.is_empty()
+    }
+}
+
+/// Verbs a question needs but a topic does not ("how is it *given*").
+fn is_weak(stem: &str) -> bool {
+    matches!(
+        stem,
+        "give"
+            | "given"
+            | "gave"
+            | "take"
+            | "taken"
+            | "took"
+            | "use"
+            | "used"
+            | "receiv"
+            | "happen"
+            | "work"
+            | "help"
+            | "start"
+            | "mean"
+            | "cause"
+            | "caus"
+            | "doe"
+            | "make"
+            | "come"
+            | "done"
+            | "ok"
+            | "safe"
+            | "normal"
+            | "like"
+            | "feel"
+            | "long"
+            | "last"
+    )
+}
+
+/// Question shapes and the words their answers tend to contain, as typed;
+/// [`AnswerCues::new`] stems them.
+const CUES: &[(&[&str], &[&str])] = &[
+    (
+        &["how", "often"],
+        &["every", "once", "weeks", "months", "days", "daily", "times"],
+    ),
+    (
+        &["how", "long"],
+        &["days", "weeks", "months", "hours", "years", "minutes"],
+    ),
+    (
+        &["how", "many"],
+        &["number", "two", "three", "four", "five"],
+    ),
+    (&["how", "much"], &["milligram", "dose", "dosage"]),
+    (&["dose"], &["milligram", "dosage"]),
+    (&["dosed"], &["milligram", "dosage"]),
+    (
+        &["when"],
+        &["after", "within", "hours", "years", "time", "approved"],
+    ),
+    (
+        &["where"],
+        &["center", "office", "facility", "clinic", "hospital"],
+    ),
+    (&["who"], &["people", "person", "provider"]),
+    (&["why"], &["because", "means", "advantage", "allows"]),
+    (&["what", "is"], &["means", "called", "is"]),
+    (&["what", "are"], &["include", "are"]),
+];
+
+/// [`CUES`] with the answer words stemmed like the index.
+#[derive(Debug, Default)]
+pub struct AnswerCues(Vec<(&'static [&'static str], Vec<String>)>);
+
+impl AnswerCues {
+    pub fn new(analyzer: &mut TextAnalyzer) -> Self {
+        AnswerCues(
+            CUES.iter()
+                .map(|(shape, answer_words)| {
+                    let stems = answer_words
+                        .iter()
+                        .flat_map(|w| words(analyzer, w).into_iter().map(|w| w.stem))
+                        .collect();
+                    (*shape, stems)
+                })
+                .collect(),
+        )
+    }
+
+    /// The stems answers to a question of these words tend to contain.
+    fn for_question(&self, raw: &[String]) -> Vec<String> {
+        let mut cues: Vec<String> = Vec::new();
+        for (shape, stems) in &self.0 {
+            let matched = raw
+                .windows(shape.len())
+                .any(|w| w.iter().zip(shape.iter()).all(|(word, want)| word == want));
+            if matched {
+                for stem in stems {
+                    if !cues.contains(stem) {
+                        cues.push(stem.clone());
+                    }
+                }
+            }
+        }
+        cues
+    }
+}
+
+/// Everything the planner reads, borrowed from the engine.
+pub struct Planner<'a> {
+    pub searcher: &'a Searcher,
+    pub fields: Fields,
+    pub synonyms: &'a SynonymTable,
+    pub speller: &'a Speller,
+    pub cues: &'a AnswerCues,
+}
+
+impl Planner<'_> {
+    fn doc_freq(&self, phrase: &[String]) -> u64 {
+        phrase
+            .iter()
+            .map(|stem| {
+                self.searcher
+                    .doc_freq(&Term::from_field_text(self.fields.text, stem))
+                    .unwrap_or(0)
+            })
+            .min()
+            .unwrap_or(0)
+    }
+
+    fn idf(&self, doc_freq: u64) -> f32 {
+        let n = self.searcher.num_docs() as f32;
+        let df = doc_freq as f32;
+        (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+    }
+
+    /// Turns the analysed question into concepts.
+    pub fn plan(&self, question: &str, analyzer: &mut TextAnalyzer) -> QueryPlan {
+        let found: Vec<Word> = words(analyzer, question);
+        let raw: Vec<String> = found
+            .iter()
+            .map(|w| question[w.start..w.end].to_lowercase())
+            .collect();
+        let stems: Vec<&str> = found.iter().map(|w| w.stem.as_str()).collect();
+        let mut plan = QueryPlan {
+            cues: self.cues.for_question(&raw),
+            ..QueryPlan::default()
+        };
+        let mut i = 0;
+        while i < found.len() {
+            let surface_of =
+                |len: usize| question[found[i].start..found[i + len - 1].end].to_string();
+            if let Some((group, len)) = self.synonyms.longest_match(&stems[i..]) {
+                // A lone filler word that happens to be a synonym ("us") is still filler.
+                if !(len == 1 && is_filler(&raw[i])) {
+                    let own: Phrase = stems[i..i + len].iter().map(|s| s.to_string()).collect();
+                    self.push_group(&mut plan, surface_of(len), own, group, Recognised::Known);
+                    i += len;
+                    continue;
+                }
+            }
+            let word = &raw[i];
+            let stem = stems[i];
+            let surface = surface_of(1);
+            i += 1;
+            if is_filler(word)
+                || word.chars().count() < 2 && !word.chars().all(|c| c.is_ascii_digit())
+            {
+                continue;
+            }
+            let own = vec![stem.to_string()];
+            let df = self.doc_freq(&own);
+            if df > 0 {
+                let weight = self.idf(df) * if is_weak(stem) { WEAK_WEIGHT } else { 1.0 };
+                push_concept(
+                    &mut plan,
+                    Concept {
+                        surface,
+                        alternatives: vec![own],
+                        weight,
+                        recognised: Recognised::Known,
+                    },
+                );
+                continue;
+            }
+            let correction = self
+                .speller
+                .correct(self.searcher, self.fields.text, stem)
+                .or_else(|| self.speller.correct(self.searcher, self.fields.text, word));
+            match correction {
+                Some(c) => {
+                    let recognised = Recognised::Corrected {
+                        from: word.clone(),
+                        to: c.term.clone(),
+                    };
+                    let corrected = vec![c.term.clone()];
+                    match self.synonyms.by_phrase.get(&corrected) {
+                        Some(&group) => {
+                            self.push_group(&mut plan, surface, corrected, group, recognised)
+                        }
+                        None => push_concept(
+                            &mut plan,
+                            Concept {
+                                surface,
+                                weight: self.idf(c.doc_freq)
+                                    * if is_weak(&c.term) { WEAK_WEIGHT } else { 1.0 },
+                                alternatives: vec![corrected],
+                                recognised,
+                            },
+                        ),
+                    }
+                }
+                None => push_concept(
+                    &mut plan,
+                    Concept {
+                        surface,
+                        alternatives: vec![own],
+                        weight: self.idf(0),
+                        recognised: Recognised::Unknown,
+                    },
+                ),
+            }
+        }
+        plan
+    }
+
+    fn push_group(
+        &self,
+        plan: &mut QueryPlan,
+        surface: String,
+        own: Phrase,
+        group: usize,
+        recognised: Recognised,
+    ) {
+        let mut alternatives = vec![own];
+        for phrase in &self.synonyms.groups[group] {
+            if !alternatives.contains(phrase) {
+                alternatives.push(phrase.clone());
+            }
+        }
+        // The concept is as specific as its most common wording.
+        let df = alternatives
+            .iter()
+            .map(|p| self.doc_freq(p))
+            .max()
+            .unwrap_or(0);
+        let recognised = if df == 0 {
+            Recognised::Unknown
+        } else {
+            recognised
+        };
+        push_concept(
+            plan,
+            Concept {
+                surface,
+                alternatives,
+                weight: self.idf(df),
+                recognised,
+            },
+        );
+    }
+
+    /// The tantivy query: every concept optional, synonyms as a disjunction
+    /// so that saying a thing two ways does not count twice.
+    pub fn query(&self, plan: &QueryPlan) -> Box<dyn Query> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for concept in &plan.concepts {
+            if concept.recognised == Recognised::Unknown {
+                continue;
+            }
+            let mut ways: Vec<Box<dyn Query>> = Vec::new();
+            for (n, phrase) in concept.alternatives.iter().enumerate() {
+                let boost = if n == 0 { 1.0 } else { SYNONYM_BOOST };
+                ways.push(boosted(self.phrase_query(self.fields.text, phrase), boost));
+                ways.push(boosted(
+                    self.phrase_query(self.fields.heading, phrase),
+                    boost * HEADING_BOOST,
+                ));
+            }
+            clauses.push((
+                Occur::Should,
+                Box::new(DisjunctionMaxQuery::with_tie_breaker(ways, 0.2)),
+            ));
+        }
+        for cue in &plan.cues {
+            let term = Term::from_field_text(self.fields.text, cue);
+            clauses.push((
+                Occur::Should,
+                boosted(
+                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+                    CUE_BOOST,
+                ),
+            ));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    fn phrase_query(&self, field: tantivy::schema::Field, phrase: &[String]) -> Box<dyn Query> {
+        if phrase.len() == 1 {
+            let term = Term::from_field_text(field, &phrase[0]);
+            Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
+        } else {
+            let terms = phrase
+                .iter()
+                .map(|s| Term::from_field_text(field, s))
+                .collect();
+            Box::new(PhraseQuery::new(terms))
+        }
+    }
+}
+
+fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
+    if (boost - 1.0).abs() < f32::EPSILON {
+        query
+    } else {
+        Box::new(BoostQuery::new(query, boost))
+    }
+}
+
+fn push_concept(plan: &mut QueryPlan, concept: Concept) {
+    if !plan
+        .concepts
+        .iter()
+        .any(|c| c.alternatives[0] == concept.alternatives[0])
+    {
+        plan.concepts.push(concept);
+    }
+}

@@ -1,0 +1,179 @@
+//! Spelling correction against the index's own vocabulary: a Levenshtein
+//! automaton walks tantivy's term dictionary (an FST), so a lookup costs what
+//! the dictionary walk costs, not a scan of every word.
+//!
+//! tantivy's own `FuzzyTermQuery` scores every fuzzy match 1.0 and yields no
+//! snippet, so instead the question's word is replaced by the corrected one.
+
+use levenshtein_automata::{Distance, LevenshteinAutomatonBuilder, DFA};
+use tantivy::schema::Field;
+use tantivy::Searcher;
+use tantivy_fst::Automaton;
+
+/// Builds the automata once: building the tables is the expensive part.
+pub struct Speller {
+    one_edit: LevenshteinAutomatonBuilder,
+    two_edits: LevenshteinAutomatonBuilder,
+}
+
+/// A word of the index close to the member's word.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Correction {
+    pub term: String,
+    pub distance: u8,
+    pub doc_freq: u64,
+}
+
+struct DfaAutomaton<'a>(&'a DFA);
+
+impl Automaton for DfaAutomaton<'_> {
+    type State = u32;
+
+    fn start(&self) -> u32 {
+        self.0.initial_state()
+    }
+
+    fn is_match(&self, state: &u32) -> bool {
+        matches!(self.0.distance(*state), Distance::Exact(_))
+    }
+
+    fn can_match(&self, state: &u32) -> bool {
+        *state != levenshtein_automata::SINK_STATE
+    }
+
+    fn accept(&self, state: &u32, byte: u8) -> u32 {
+        self.0.transition(*state, byte)
+    }
+}
+
+impl Default for Speller {
+    fn default() -> Self {
+        Speller {
+            one_edit: LevenshteinAutomatonBuilder::new(1, true),
+            two_edits: LevenshteinAutomatonBuilder::new(2, true),
+        }
+    }
+}
+
+/// How many edits a word of this many characters may need: short words are
+/// too easily turned into other real words.
+pub fn allowed_edits(chars: usize) -> u8 {
+    match chars {
+        0..=4 => 0,
+        5..=7 => 1,
+        _ => 2,
+    }
+}
+
+impl Speller {
+    /// The closest indexed term to `word` (fewest edits, then most
+    /// passages), keeping the first letter, or `None`.
+    pub fn correct(&self, searcher: &Searcher, field: Field, word: &str) -> Option<Correction> {
+        let chars = word.chars().count();
+        let edits = allowed_edits(chars);
+        if edits == 0 || word.chars().any(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        let builder = if edits == 1 {
+            &self.one_edit
+        } else {
+            &self.two_edits
+        };
+        let dfa = builder.build_dfa(word);
+        let first = word.chars().next();
+        let mut best: Option<Correction> = None;
+        for segment in searcher.segment_readers() {
+            let Ok(inverted) = segment.inverted_index(field) else {
+                continue;
+            };
+            let mut stream = match inverted.terms().search(DfaAutomaton(&dfa)).into_stream() {
+                Ok(stream) => stream,
+                Err(_) => continue,
+            };
+            while stream.advance() {
+                let Ok(term) = std::str::from_utf8(stream.key()) else {
+                    continue;
+                };
+                if term.chars().next() != first || term == word {
+                    continue;
+                }
+                let distance = match dfa.eval(term.as_bytes()) {
+                    Distance::Exact(d) => d,
+                    Distance::AtLeast(_) => continue,
+                };
+                let doc_freq = u64::from(stream.value().doc_freq);
+                let candidate = Correction {
+                    term: term.to_string(),
+                    distance,
+                    doc_freq,
+                };
+                best = Some(match best {
+                    None => candidate,
+                    Some(b) if b.term == candidate.term => Correction {
+                        doc_freq: b.doc_freq + candidate.doc_freq,
+                        ..b
+                    },
+                    Some(b)
+                        if (candidate.distance, std::cmp::Reverse(candidate.doc_freq))
+                            < (b.distance, std::cmp::Reverse(b.doc_freq)) =>
+                    {
+                        candidate
+                    }
+                    Some(b) => b,
+                });
+            }
+        }
+        best
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::schema::{Schema, TEXT};
+    use tantivy::{doc, Index};
+
+    fn searcher(words: &[&str]) -> (Searcher, Field) {
+        let mut schema = Schema::builder();
+        let field = schema.add_text_field("text", TEXT);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for w in words {
+            writer.add_document(doc!(field => *w)).unwrap();
+        }
+        writer.commit().unwrap();
+        (index.reader().unwrap().searcher(), field)
+    }
+
+    #[test]
+    fn corrects_misspelled_drug_names() {
+        let (s, f) = searcher(&[
+            "tysabri",
+            "ocrevus",
+            "lemtrada",
+            "natalizumab",
+            "natalizumab",
+        ]);
+        let speller = Speller::default();
+        let table = [
+            ("tysbari", Some("tysabri")),
+            ("ocrevis", Some("ocrevus")),
+            ("lemtrda", Some("lemtrada")),
+            ("natalizumub", Some("natalizumab")),
+            ("pizza", None),
+            ("tys", None),
+            ("xysabri", None),
+        ];
+        for (word, want) in table {
+            let got = speller.correct(&s, f, word).map(|c| c.term);
+            assert_eq!(got.as_deref(), want, "{word}");
+        }
+    }
+
+    #[test]
+    fn prefers_fewer_edits_then_more_passages() {
+        let (s, f) = searcher(&["fatigue", "fatigues", "fatigues"]);
+        let c = Speller::default().correct(&s, f, "fatigus").unwrap();
+        assert_eq!((c.term.as_str(), c.distance), ("fatigue", 1));
+    }
+}

@@ -1,0 +1,197 @@
+//! Urgent triage: spots emergencies in a member's own words before anything
+//! else is done with the question. Emergencies are a closed, reviewed list of
+//! patterns (not ranking), so they are predictable and testable.
+//!
+//! A question that only *asks about* a symptom ("can Tysabri cause chest
+//! pain?") is not urgent; one that *reports* it ("I have chest pain", "my
+//! throat is closing") is. Thoughts of suicide or self-harm are always urgent.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::Serialize;
+
+/// Which kind of emergency the question describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UrgentKind {
+    /// Trouble breathing, swelling, chest pain, fainting, stroke signs,
+    /// seizures, heavy bleeding.
+    Medical,
+    /// Thoughts of suicide or self-harm.
+    SelfHarm,
+}
+
+impl UrgentKind {
+    /// What the member reads first, before any passage.
+    pub fn guidance(self) -> &'static str {
+        match self {
+            UrgentKind::Medical => "🚨 This may be an emergency: call your local emergency number now (or your infusion center if you are there). Do not wait for an answer here.",
+            UrgentKind::SelfHarm => "🚨 If you are thinking about suicide or harming yourself, call your local emergency number now (or your infusion center if you are there), or a suicide crisis line (988 in the US and Canada, 116 123 in the UK and Ireland). You are not alone, and help is available right now.",
+        }
+    }
+}
+
+fn regex(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("triage patterns are constants checked by the tests")
+}
+
+static SELF_HARM: LazyLock<Regex> = LazyLock::new(|| {
+    regex(concat!(
+        r"\b(suicid\w*|kill(ing)? (my ?self|me)|end(ing)? (my life|it all|things)|take my (own )?life|",
+        r"(want|wanna|going|wish|ready) (to )?die|wish i (was|were) dead|better off dead|",
+        r"self[- ]?harm\w*|(hurt|hurting|harm|harming|cut|cutting) my ?self|no reason to (live|go on)|",
+        r"don'?t want to (live|be alive|be here)|can'?t go on)\b"
+    ))
+});
+
+static EMERGENCY: LazyLock<Regex> = LazyLock::new(|| {
+    regex(concat!(
+        // breathing
+        r"\b((can ?not|can'?t|couldn'?t|unable to|hard to|struggling to|trouble|difficulty|difficult|hard time|problems?) ",
+        r"(to )?(breathe|breath|breathing)|short(ness)? of breath|(not|stopped|stop) breathing|gasping|choking|",
+        r"(throat|airway)s? (is |are |feels? |keeps? )?(closing|tight|tightening|swelling|swollen|swelled)|closing up|",
+        // swelling of face, lips, tongue, throat
+        r"(face|lips?|tongue|throat|mouth|eyes?|eyelids?)( is| are| has| have| keeps?| started)? (swell\w*|swollen|puff\w*)|",
+        r"swell\w* (of|in|on) (my|the|his|her|their) (face|lips?|tongue|throat|mouth)|swollen (face|lips?|tongue|throat)|anaphyla\w*|",
+        // chest pain
+        r"chest (pains?|hurts?|hurting|tightness|tight|pressure|is tight|feels tight)|pain in (my|the|his|her) chest|heart attack|",
+        // fainting and collapse
+        r"faint(ed|ing)?|pass(ed|ing)? out|black(ed|ing)? out|collaps(e|ed|ing)|unconscious|unresponsive|won'?t wake|",
+        // stroke signs
+        r"stroke|slurr(ed|ing)|(face|mouth|smile) (is |are )?droop\w*|droop\w* (face|mouth|smile)|",
+        r"sudden(ly)? (weak|weakness|numb|numbness)|(weak|weakness|numb|numbness|paralys\w*) (on|in|down) one side|",
+        r"one side of (my|his|her|their|the) (body|face) (is |went |has gone )?(numb|weak|droop\w*)|",
+        // seizures
+        r"seiz(ure|ures|ing)|convuls\w*|having (a )?fits?|",
+        // heavy bleeding
+        r"(heavy|heavily|lots of|a lot of|so much|won'?t stop|wont stop|not stopping|can'?t stop( the)?) bleed\w*|",
+        r"bleed\w* (and )?(heavily|a lot|badly|everywhere|won'?t stop|wont stop|that won'?t stop|will not stop|non ?stop)|",
+        r"(vomiting|throwing up|coughing( up)?|spitting( up)?) blood)\b"
+    ))
+});
+
+/// The question reports something happening to someone.
+static EXPERIENCE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(concat!(
+        r"\b(i|i'm|im|i've|ive|i'd|me|my|mine|we|we're|our|us|he|he's|she|she's|they|they're|his|her|their|",
+        r"husband|wife|partner|son|daughter|mom|mum|dad|mother|father|friend|child|kid|",
+        r"right now|now|currently|just|started|starting|suddenly|keeps?|having|happening|help)\b"
+    ))
+});
+
+/// The question asks about a symptom in general.
+static GENERAL: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"\b(cause|causes|caused|causing|side effects?|risks?|symptoms? of|signs? of|warning signs?|linked|associated|common|rare|chance|likely)\b",
+    )
+});
+
+/// Folds what members type into what the patterns expect: lower case,
+/// straight apostrophes, single spaces.
+fn fold(question: &str) -> String {
+    let lower = question
+        .to_lowercase()
+        .replace(['\u{2019}', '\u{2018}', '`', '´'], "'");
+    let spaced: String = lower
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '\'' || c == '-' {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect();
+    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The emergency the question describes, if any.
+pub fn triage(question: &str) -> Option<UrgentKind> {
+    let text = fold(question);
+    if SELF_HARM.is_match(&text) {
+        return Some(UrgentKind::SelfHarm);
+    }
+    if EMERGENCY.is_match(&text) && (EXPERIENCE.is_match(&text) || !GENERAL.is_match(&text)) {
+        return Some(UrgentKind::Medical);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emergencies_in_members_words_are_urgent() {
+        let urgent = [
+            "my throat is closing up after my infusion and I can't breathe",
+            "I have chest pain right now during my Tysabri drip",
+            "cant breath",
+            "i cannot breathe properly",
+            "having trouble breathing after ocrevus",
+            "my lips are swelling",
+            "her face is swollen after the drip",
+            "tongue swelling",
+            "my chest hurts",
+            "I passed out in the bathroom",
+            "he fainted at the infusion center",
+            "my husband collapsed",
+            "her speech is slurred and her face is drooping",
+            "sudden numbness in my arm",
+            "weakness on one side of my body",
+            "he is having a seizure",
+            "my IV site is bleeding and won't stop",
+            "there is so much bleeding",
+            "my throat feels tight",
+            "shortness of breath during infusion",
+        ];
+        for q in urgent {
+            assert_eq!(triage(q), Some(UrgentKind::Medical), "{q}");
+        }
+    }
+
+    #[test]
+    fn thoughts_of_self_harm_are_always_urgent() {
+        for q in [
+            "I want to die",
+            "i feel suicidal since starting lemtrada",
+            "thinking about killing myself",
+            "i keep wanting to hurt myself",
+            "is it normal to have suicidal thoughts on tysabri?",
+            "I don't want to be here anymore",
+            "sometimes I think about ending it all",
+        ] {
+            assert_eq!(triage(q), Some(UrgentKind::SelfHarm), "{q}");
+        }
+    }
+
+    #[test]
+    fn ordinary_questions_mentioning_symptoms_are_not_urgent() {
+        for q in [
+            "can Tysabri cause headaches?",
+            "Can Lemtrada cause chest pain?",
+            "is trouble breathing a side effect of ocrevus?",
+            "What are the side effects of Lemtrada?",
+            "What are common MS symptoms?",
+            "How often is Tysabri given?",
+            "What is an infusion reaction?",
+            "does mitoxantrone cause heart failure",
+            "what are the risks of bleeding at the injection site",
+            "What is a stroke of luck",
+            "",
+        ] {
+            let verdict = triage(q);
+            // "stroke" is deliberately over-inclusive: better a false alarm than a missed stroke.
+            if q.contains("stroke") {
+                continue;
+            }
+            assert_eq!(verdict, None, "{q}");
+        }
+    }
+
+    #[test]
+    fn curly_apostrophes_and_shouting_are_folded() {
+        assert_eq!(triage("I CAN’T BREATHE!!!"), Some(UrgentKind::Medical));
+    }
+}

@@ -1,0 +1,15 @@
+//! infusion-faq: answers an MS support group's questions about infusion
+//! therapies by quoting cited passages of trusted articles.
+//!
+//! The [`engine`] turns a [`corpus`] into verdicts and knows nothing of
+//! Discord; the command line ([`cli`]) and the bot both call it.
+
+pub mod cli;
+pub mod config;
+pub mod corpus;
+pub mod engine;
+pub mod eval;
+pub mod render;
+mod toml_error;
+
+pub use engine::{Engine, EngineSettings, Hit, Verdict};

@@ -1,0 +1,99 @@
+//! The `infusion-faq` binary: parses the command line and calls the library.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use infusion_faq::{cli, config::Config};
+
+/// Answers questions about MS infusion therapies by quoting cited passages of
+/// trusted articles. Not medical advice.
+#[derive(Parser)]
+#[command(name = "infusion-faq", version)]
+struct Args {
+    /// Configuration file (see config.example.toml).
+    #[arg(long, global = true, value_name = "FILE", env = "INFUSION_FAQ_CONFIG")]
+    config: Option<PathBuf>,
+    /// Corpus folder (default: ./corpus).
+    #[arg(long, global = true, value_name = "DIR")]
+    corpus: Option<PathBuf>,
+    /// Index folder (default: ./index).
+    #[arg(long, global = true, value_name = "DIR")]
+    index: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Answer a question; with none, read one question per line.
+    Ask {
+        /// The question (quotes optional).
+        question: Vec<String>,
+        /// Print the verdict as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rebuild the search index from the corpus.
+    Index,
+    /// Validate the corpus and list every problem with file and line.
+    Check,
+    /// Score the engine on a question set (see shared/eval/README.md).
+    Eval {
+        file: PathBuf,
+        /// Print only the summary as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let config = match Config::load(args.config.as_deref()) {
+        Ok(mut config) => {
+            if let Some(corpus) = args.corpus {
+                config.corpus = corpus;
+            }
+            if let Some(index) = args.index {
+                config.index = index;
+            }
+            config
+        }
+        Err(err) => return fail(&err.into()),
+    };
+    init_logging(config.log_level.as_deref().unwrap_or("warn"));
+    let mut stdout = std::io::stdout().lock();
+    let result = match &args.command {
+        Command::Ask { question, json } => {
+            // No words at all: interactive; an empty string is still a question.
+            let question = (!question.is_empty()).then(|| question.join(" "));
+            cli::ask(&config, question.as_deref(), *json, &mut stdout)
+        }
+        Command::Index => cli::index(&config, &mut stdout),
+        Command::Check => match cli::check(&config, &mut stdout) {
+            Ok(true) => Ok(()),
+            Ok(false) => return ExitCode::FAILURE,
+            Err(err) => Err(err),
+        },
+        Command::Eval { file, json } => cli::eval(&config, file, *json, &mut stdout),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => fail(&err),
+    }
+}
+
+/// One line: the error and its causes.
+fn fail(err: &anyhow::Error) -> ExitCode {
+    eprintln!("error: {err:#}");
+    ExitCode::FAILURE
+}
+
+fn init_logging(default: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
