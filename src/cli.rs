@@ -14,11 +14,20 @@ use crate::engine::Engine;
 use crate::{eval, render};
 
 /// `ask`: one question, or one per line from standard input.
-pub fn ask(config: &Config, question: Option<&str>, json: bool, out: &mut dyn Write) -> Result<()> {
+pub fn ask(
+    config: &Config,
+    question: Option<&str>,
+    json: bool,
+    explain: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
     let engine = Engine::open(&config.paths(), config.engine.clone())
         .context("cannot open the answer engine")?;
     let bold = !json && std::io::stdout().is_terminal();
     let answer = |q: &str, out: &mut dyn Write| -> Result<()> {
+        if explain {
+            write_explanation(&engine, q, out)?;
+        }
         let verdict = engine.ask(q);
         if json {
             let mut value = serde_json::to_value(&verdict)?;
@@ -56,6 +65,46 @@ pub fn ask(config: &Config, question: Option<&str>, json: bool, out: &mut dyn Wr
         answer(line.trim(), out)?;
         out.flush()?;
     }
+    Ok(())
+}
+
+/// How the engine understood a question: its concepts with their weights,
+/// and every candidate passage with its score and coverage.
+fn write_explanation(engine: &Engine, question: &str, out: &mut dyn Write) -> Result<()> {
+    let (plan, candidates) = engine.explain(question);
+    writeln!(out, "concepts (weight, how recognised):")?;
+    for c in &plan.concepts {
+        let ways: Vec<String> = c.alternatives.iter().map(|p| p.join(" ")).collect();
+        writeln!(
+            out,
+            "  {:<20} {:>5.2}  {:?}  [{}]",
+            c.surface,
+            c.weight,
+            c.recognised,
+            ways.join(" | ")
+        )?;
+    }
+    if !plan.cues.is_empty() {
+        writeln!(out, "answer cues: {}", plan.cues.join(" "))?;
+    }
+    writeln!(
+        out,
+        "candidates (score, coverage; quoted from {:.2}):",
+        engine.settings().min_coverage
+    )?;
+    for hit in &candidates {
+        let first_line = hit.passage.text.lines().next().unwrap_or("");
+        let preview: String = first_line.chars().take(70).collect();
+        writeln!(
+            out,
+            "  {:>6.2} {:>4.2}  {} | {}",
+            hit.score,
+            hit.coverage,
+            hit.passage.section(),
+            preview
+        )?;
+    }
+    writeln!(out)?;
     Ok(())
 }
 

@@ -33,6 +33,9 @@ enum Command {
         /// Print the verdict as JSON.
         #[arg(long)]
         json: bool,
+        /// First show how the question was understood and every candidate passage.
+        #[arg(long)]
+        explain: bool,
     },
     /// Rebuild the search index from the corpus.
     Index,
@@ -64,10 +67,14 @@ fn main() -> ExitCode {
     init_logging(config.log_level.as_deref().unwrap_or("warn"));
     let mut stdout = std::io::stdout().lock();
     let result = match &args.command {
-        Command::Ask { question, json } => {
+        Command::Ask {
+            question,
+            json,
+            explain,
+        } => {
             // No words at all: interactive; an empty string is still a question.
             let question = (!question.is_empty()).then(|| question.join(" "));
-            cli::ask(&config, question.as_deref(), *json, &mut stdout)
+            cli::ask(&config, question.as_deref(), *json, *explain, &mut stdout)
         }
         Command::Index => cli::index(&config, &mut stdout),
         Command::Check => match cli::check(&config, &mut stdout) {

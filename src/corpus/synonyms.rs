@@ -131,7 +131,7 @@ mod tests {
                 3,
                 "unknown field",
             ),
-            ("[[group]]\nterms = [\"a\", \n", 2, ""),
+            ("[[group]]\nterms = [\"a\", \n", 3, "invalid array"),
         ];
         for (text, line, needle) in table {
             let problems = parse(text).expect_err(text);

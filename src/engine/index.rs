@@ -59,11 +59,22 @@ pub fn indexed_text(passage: &Passage) -> String {
     text
 }
 
-/// Name of the build folder for a corpus fingerprint.
-pub fn build_name(corpus_fingerprint: &str) -> String {
+/// Name of the build folder for these passages. It digests exactly what is
+/// indexed, so a change to the corpus *or* to how passages are cut makes a
+/// new build, and a build never answers with another table's passage ids.
+pub fn build_name(passages: &[Passage]) -> String {
     let mut hasher = Sha256::new();
     hasher.update(INDEX_FORMAT);
-    hasher.update(corpus_fingerprint);
+    for passage in passages {
+        hasher.update((passage.id as u64).to_le_bytes());
+        for part in [
+            passage.heading_path.join("\n").as_str(),
+            passage.text.as_str(),
+        ] {
+            hasher.update((part.len() as u64).to_le_bytes());
+            hasher.update(part);
+        }
+    }
     let digest = hasher.finalize();
     let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
     format!("build-{hex}")
@@ -87,12 +98,11 @@ fn register(index: &Index) {
 /// missing or unreadable.
 pub fn open_or_build(
     root: &Path,
-    fingerprint: &str,
     passages: &[Passage],
     progress: &dyn Fn(usize, usize),
 ) -> Result<(Index, BuildReport), EngineError> {
     let started = Instant::now();
-    let path = root.join(build_name(fingerprint));
+    let path = root.join(build_name(passages));
     if path.join("meta.json").is_file() {
         if let Ok(index) = Index::open_in_dir(&path) {
             register(&index);
@@ -106,13 +116,12 @@ pub fn open_or_build(
         }
         tracing::warn!(path = %path.display(), "index build unreadable; rebuilding");
     }
-    build(root, fingerprint, passages, progress)
+    build(root, passages, progress)
 }
 
 /// Builds a fresh index beside any existing one and renames it into place.
 pub fn build(
     root: &Path,
-    fingerprint: &str,
     passages: &[Passage],
     progress: &dyn Fn(usize, usize),
 ) -> Result<(Index, BuildReport), EngineError> {
@@ -129,7 +138,7 @@ pub fn build(
         let _ = std::fs::remove_dir_all(&staging);
         return Err(err);
     }
-    let target = root.join(build_name(fingerprint));
+    let target = root.join(build_name(passages));
     if target.exists() {
         // Another process finished the same build first, or a broken one is
         // in the way; ours replaces it atomically where the OS allows.

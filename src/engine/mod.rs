@@ -71,6 +71,19 @@ impl Default for EngineSettings {
 
 /// Passages ranked before coverage decides.
 const CANDIDATES: usize = 12;
+/// Score factor for the first passage of a section.
+const LEAD_PRIOR: f32 = 1.1;
+
+/// What one passage covers of a question.
+#[derive(Debug, Default)]
+struct Covered {
+    /// Weight of the concepts found in the headings or the text.
+    weight: f32,
+    /// Weight of those found in the passage's own text.
+    in_text: f32,
+    /// Byte ranges of the matched words in the text.
+    matched: Vec<std::ops::Range<usize>>,
+}
 
 /// The answer engine for one corpus snapshot.
 pub struct Engine {
@@ -123,9 +136,9 @@ impl Engine {
     ) -> Result<Engine, EngineError> {
         let passages: Vec<Passage> = cut_passages(&corpus);
         let (index, report) = if rebuild {
-            index::build(index_root, &corpus.fingerprint, &passages, progress)?
+            index::build(index_root, &passages, progress)?
         } else {
-            index::open_or_build(index_root, &corpus.fingerprint, &passages, progress)?
+            index::open_or_build(index_root, &passages, progress)?
         };
         let (_, fields) = index::schema();
         let reader = index
@@ -192,7 +205,7 @@ impl Engine {
         let question = clean_question(question);
         let urgent = triage(&question);
         let (hits, plan) = match self.search(&question) {
-            Ok(found) => found,
+            Ok((candidates, plan)) => (self.select(candidates), plan),
             Err(err) => {
                 tracing::error!(error = %err, "search failed");
                 (Vec::new(), QueryPlan::default())
@@ -256,47 +269,79 @@ impl Engine {
             let Some(passage) = self.passages.get(id as usize) else {
                 continue;
             };
-            let (covered, matched) = self.coverage(&plan, passage, &mut analyzer);
-            let coverage = if total > 0.0 { covered / total } else { 0.0 };
+            let covered = self.coverage(&plan, passage, &mut analyzer);
+            let coverage = if total > 0.0 {
+                covered.weight / total
+            } else {
+                0.0
+            };
+            // A passage that states the words itself is more on topic than one
+            // that only inherits them from its heading; a section's first
+            // passage is the one that answers its heading.
+            let own_words = if covered.weight > 0.0 {
+                covered.in_text / covered.weight
+            } else {
+                0.0
+            };
+            let prior = (0.85 + 0.15 * own_words) * if passage.lead { LEAD_PRIOR } else { 1.0 };
             hits.push(Hit {
                 passage: Arc::clone(passage),
-                score: score * (0.25 + coverage),
+                score: score * (0.25 + coverage) * prior,
                 coverage,
-                matched,
+                matched: covered.matched,
             });
         }
         hits.sort_by(|a, b| b.score.total_cmp(&a.score));
-        let min = self.settings.min_coverage;
-        hits.retain(|h| h.coverage >= min);
-        hits.truncate(self.settings.max_passages);
         Ok((hits, plan))
     }
 
-    /// Weight of the concepts a passage covers (in its headings or text), and
-    /// the byte ranges of the matched words in its text.
+    /// The passages worth quoting among the ranked candidates.
+    fn select(&self, mut candidates: Vec<Hit>) -> Vec<Hit> {
+        let min = self.settings.min_coverage;
+        candidates.retain(|h| h.coverage >= min);
+        candidates.truncate(self.settings.max_passages);
+        candidates
+    }
+
+    /// How a question was understood and every candidate passage before
+    /// selection, for `ask --explain`.
+    pub fn explain(&self, question: &str) -> (QueryPlan, Vec<Hit>) {
+        let question = clean_question(question);
+        match self.search(&question) {
+            Ok((candidates, plan)) => (plan, candidates),
+            Err(_) => (QueryPlan::default(), Vec::new()),
+        }
+    }
+
+    /// Which of the question's concepts a passage covers, in its headings or
+    /// its own text, and where the matched words stand in the text.
     fn coverage(
         &self,
         plan: &QueryPlan,
         passage: &Passage,
         analyzer: &mut TextAnalyzer,
-    ) -> (f32, Vec<std::ops::Range<usize>>) {
+    ) -> Covered {
         let heading = words(analyzer, &passage.heading_path.join("\n"));
         let text = words(analyzer, &passage.text);
-        let mut covered = 0.0;
-        let mut matched = Vec::new();
+        let mut covered = Covered::default();
+        let matched = &mut covered.matched;
         for concept in &plan.concepts {
             if concept.recognised == Recognised::Unknown {
                 continue;
             }
-            let mut found = false;
+            let mut in_heading = false;
+            let mut in_text = false;
             for phrase in &concept.alternatives {
-                found |= !find_phrase(&heading, phrase).is_empty();
+                in_heading |= !find_phrase(&heading, phrase).is_empty();
                 let ranges = find_phrase(&text, phrase);
-                found |= !ranges.is_empty();
+                in_text |= !ranges.is_empty();
                 matched.extend(ranges);
             }
-            if found {
-                covered += concept.weight;
+            if in_heading || in_text {
+                covered.weight += concept.weight;
+            }
+            if in_text {
+                covered.in_text += concept.weight;
             }
         }
         matched.sort_by_key(|r| (r.start, r.end));
@@ -308,7 +353,7 @@ impl Engine {
                 false
             }
         });
-        (covered, matched)
+        covered
     }
 
     fn suggestions(&self, plan: &QueryPlan) -> Vec<String> {

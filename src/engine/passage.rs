@@ -14,6 +14,10 @@ const MIN_CHARS: usize = 100;
 /// Passages stop growing here; a longer paragraph is cut between sentences.
 const MAX_CHARS: usize = 900;
 
+/// A section's only text, shorter than this and followed by subsections, is
+/// a signpost: it leads into the first subsection's passage.
+const SIGNPOST_CHARS: usize = 200;
+
 /// Label for text before an article's first heading.
 pub const INTRODUCTION: &str = "Introduction";
 
@@ -29,6 +33,8 @@ pub struct Passage {
     pub text: String,
     /// Line in the article file where the passage starts.
     pub line: usize,
+    /// First passage of its section: the one that answers the heading.
+    pub lead: bool,
 }
 
 /// Where a passage comes from, for a member to check it.
@@ -82,20 +88,24 @@ pub fn cut_passages(corpus: &Corpus) -> Vec<Passage> {
 }
 
 fn cut_article(article: &Arc<Article>, out: &mut Vec<Passage>) {
-    for section in &article.sections {
+    // A short signpost sentence that is all a section says before its
+    // subsections ("The infusion process itself can cause side effects…")
+    // leads into the first subsection's passage instead of standing alone.
+    let mut signpost: Option<(String, usize)> = None;
+    for (i, section) in article.sections.iter().enumerate() {
         // Units: a paragraph, or a lead-in paragraph with the list after it.
         let mut units: Vec<(String, usize)> = Vec::new();
         let mut after_paragraph = false;
         for block in &section.blocks {
             match block.kind {
-                BlockKind::List if after_paragraph => {
-                    let (text, _) = units.last_mut().expect("a paragraph came before");
-                    text.push('\n');
-                    text.push_str(&block.text);
-                    after_paragraph = false;
-                }
                 BlockKind::List => {
-                    units.push((block.text.clone(), block.line));
+                    match units.last_mut() {
+                        Some((text, _)) if after_paragraph => {
+                            text.push('\n');
+                            text.push_str(&block.text);
+                        }
+                        _ => units.push((block.text.clone(), block.line)),
+                    }
                     after_paragraph = false;
                 }
                 BlockKind::Paragraph => {
@@ -120,13 +130,28 @@ fn cut_article(article: &Arc<Article>, out: &mut Vec<Passage>) {
                 _ => merged.push((text, line)),
             }
         }
-        for (text, line) in merged {
+        let next_is_child = article.sections.get(i + 1).is_some_and(|next| {
+            next.heading_path.len() > section.heading_path.len()
+                && next.heading_path.starts_with(&section.heading_path)
+        });
+        if let [(text, line)] = merged.as_slice() {
+            if next_is_child && text.chars().count() < SIGNPOST_CHARS {
+                signpost = Some((text.clone(), *line));
+                continue;
+            }
+        }
+        if let (Some((lead_in, line)), Some(first)) = (signpost.take(), merged.first_mut()) {
+            first.0 = format!("{lead_in}\n\n{}", first.0);
+            first.1 = line;
+        }
+        for (n, (text, line)) in merged.into_iter().enumerate() {
             out.push(Passage {
                 id: out.len(),
                 article: Arc::clone(article),
                 heading_path: section.heading_path.clone(),
                 text,
                 line,
+                lead: n == 0,
             });
         }
     }
@@ -219,6 +244,18 @@ mod tests {
             .collect::<Vec<_>>()
             .join(" ");
         assert_eq!(joined, paragraph.trim_end());
+    }
+
+    #[test]
+    fn a_signpost_sentence_leads_into_its_first_subsection() {
+        let p = passages_of("## Side effects\n\nEach drug has side effects.\n\n### Drug A\n\nA causes rash and other things worth a passage.\n\n### Drug B\n\nB causes fever.\n");
+        assert_eq!(p.len(), 2);
+        assert_eq!(
+            p[0].text,
+            "Each drug has side effects.\n\nA causes rash and other things worth a passage."
+        );
+        assert_eq!(p[0].section(), "Side effects › Drug A");
+        assert_eq!(p[1].text, "B causes fever.");
     }
 
     #[test]

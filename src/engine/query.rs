@@ -23,8 +23,14 @@ const SYNONYM_BOOST: f32 = 0.8;
 const HEADING_BOOST: f32 = 1.5;
 /// Answer cues only break ties between passages that match the question.
 const CUE_BOOST: f32 = 0.3;
-/// Verbs that say little about the topic weigh this much in coverage.
+/// The least weight a concept has, however common.
+const MIN_WEIGHT: f32 = 0.1;
+/// Words that say little about the topic weigh this much in coverage.
 const WEAK_WEIGHT: f32 = 0.25;
+/// Two neighbouring question words found within this many positions...
+const PROXIMITY_SLOP: u32 = 2;
+/// ...earn this much more.
+const PROXIMITY_BOOST: f32 = 1.0;
 
 /// Sequences of stems, each one way of saying a concept.
 pub type Phrase = Vec<String>;
@@ -87,6 +93,8 @@ pub struct Concept {
     pub alternatives: Vec<Phrase>,
     /// How much of the question's meaning it carries (an IDF).
     pub weight: f32,
+    /// Passages that use it (its most common wording).
+    pub doc_freq: u64,
     pub recognised: Recognised,
 }
 
@@ -108,43 +116,85 @@ impl QueryPlan {
     }
 }
 
-/// Verbs a question needs but a topic does not ("how is it *given*").
-fn is_weak(stem: &str) -> bool {
-    matches!(
-        stem,
-        "give"
-            | "given"
-            | "gave"
-            | "take"
-            | "taken"
-            | "took"
-            | "use"
-            | "used"
-            | "receiv"
-            | "happen"
-            | "work"
-            | "help"
-            | "start"
-            | "mean"
-            | "cause"
-            | "caus"
-            | "doe"
-            | "make"
-            | "come"
-            | "done"
-            | "ok"
-            | "safe"
-            | "normal"
-            | "like"
-            | "feel"
-            | "long"
-            | "last"
-    )
+/// Words that say what *kind* of answer is wanted rather than what it is
+/// about ("how is it *given*", "how *long*", "what *happens*"). They still
+/// rank passages but weigh [`WEAK_WEIGHT`] as much in coverage, known to the
+/// corpus or not. Compared in lower case, before stemming; sorted.
+const WEAK: &[&str] = &[
+    "cause",
+    "caused",
+    "causes",
+    "causing",
+    "come",
+    "comes",
+    "do",
+    "done",
+    "dosage",
+    "dose",
+    "dosed",
+    "doses",
+    "dosing",
+    "expect",
+    "feel",
+    "feeling",
+    "feels",
+    "gave",
+    "give",
+    "given",
+    "gives",
+    "giving",
+    "happen",
+    "happened",
+    "happening",
+    "happens",
+    "help",
+    "helps",
+    "last",
+    "lasts",
+    "like",
+    "long",
+    "make",
+    "makes",
+    "mean",
+    "meaning",
+    "means",
+    "normal",
+    "often",
+    "possible",
+    "receive",
+    "received",
+    "receiving",
+    "safe",
+    "schedule",
+    "scheduled",
+    "start",
+    "started",
+    "starting",
+    "starts",
+    "take",
+    "taken",
+    "takes",
+    "taking",
+    "took",
+    "use",
+    "used",
+    "uses",
+    "using",
+    "work",
+    "worked",
+    "working",
+    "works",
+];
+
+fn is_weak(word: &str) -> bool {
+    WEAK.binary_search(&word).is_ok()
 }
 
 /// Question shapes and the words their answers tend to contain, as typed;
 /// [`AnswerCues::new`] stems them.
 const CUES: &[(&[&str], &[&str])] = &[
+    // The question word itself finds headings phrased as questions.
+    (&["how"], &["how"]),
     (
         &["how", "often"],
         &["every", "once", "weeks", "months", "days", "daily", "times"],
@@ -158,20 +208,24 @@ const CUES: &[(&[&str], &[&str])] = &[
         &["number", "two", "three", "four", "five"],
     ),
     (&["how", "much"], &["milligram", "dose", "dosage"]),
-    (&["dose"], &["milligram", "dosage"]),
-    (&["dosed"], &["milligram", "dosage"]),
+    (&["dose"], &["milligram", "dosage", "every"]),
+    (&["dosed"], &["milligram", "dosage", "every"]),
+    (&["dosage"], &["milligram", "every"]),
     (
         &["when"],
-        &["after", "within", "hours", "years", "time", "approved"],
+        &["when", "after", "within", "hours", "years", "time"],
     ),
     (
         &["where"],
-        &["center", "office", "facility", "clinic", "hospital"],
+        &[
+            "where", "center", "office", "facility", "clinic", "hospital",
+        ],
     ),
-    (&["who"], &["people", "person", "provider"]),
-    (&["why"], &["because", "means", "advantage", "allows"]),
+    (&["who"], &["who", "people", "person", "provider"]),
+    (&["why"], &["why", "because", "means", "allows"]),
     (&["what", "is"], &["means", "called", "is"]),
     (&["what", "are"], &["include", "are"]),
+    (&["side", "effects"], &["include"]),
 ];
 
 /// [`CUES`] with the answer words stemmed like the index.
@@ -234,10 +288,12 @@ impl Planner<'_> {
             .unwrap_or(0)
     }
 
+    /// Robertson–Spärck Jones weight: a word in half the passages says
+    /// almost nothing about which passage is meant (floored, never negative).
     fn idf(&self, doc_freq: u64) -> f32 {
         let n = self.searcher.num_docs() as f32;
-        let df = doc_freq as f32;
-        (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+        let df = (doc_freq as f32).min(n);
+        ((n - df + 0.5) / (df + 0.5)).ln().max(MIN_WEIGHT)
     }
 
     /// Turns the analysed question into concepts.
@@ -277,13 +333,14 @@ impl Planner<'_> {
             let own = vec![stem.to_string()];
             let df = self.doc_freq(&own);
             if df > 0 {
-                let weight = self.idf(df) * if is_weak(stem) { WEAK_WEIGHT } else { 1.0 };
+                let weight = self.idf(df) * weakness(word);
                 push_concept(
                     &mut plan,
                     Concept {
                         surface,
                         alternatives: vec![own],
                         weight,
+                        doc_freq: df,
                         recognised: Recognised::Known,
                     },
                 );
@@ -308,20 +365,22 @@ impl Planner<'_> {
                             &mut plan,
                             Concept {
                                 surface,
-                                weight: self.idf(c.doc_freq)
-                                    * if is_weak(&c.term) { WEAK_WEIGHT } else { 1.0 },
+                                weight: self.idf(c.doc_freq) * weakness(word),
+                                doc_freq: c.doc_freq,
                                 alternatives: vec![corrected],
                                 recognised,
                             },
                         ),
                     }
                 }
+                // Unknown to the corpus: as specific as its rarest word.
                 None => push_concept(
                     &mut plan,
                     Concept {
                         surface,
                         alternatives: vec![own],
-                        weight: self.idf(0),
+                        weight: self.idf(1) * weakness(word),
+                        doc_freq: 0,
                         recognised: Recognised::Unknown,
                     },
                 ),
@@ -361,6 +420,7 @@ impl Planner<'_> {
                 surface,
                 alternatives,
                 weight: self.idf(df),
+                doc_freq: df,
                 recognised,
             },
         );
@@ -369,6 +429,7 @@ impl Planner<'_> {
     /// The tantivy query: every concept optional, synonyms as a disjunction
     /// so that saying a thing two ways does not count twice.
     pub fn query(&self, plan: &QueryPlan) -> Box<dyn Query> {
+        let n = self.searcher.num_docs() as f32;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for concept in &plan.concepts {
             if concept.recognised == Recognised::Unknown {
@@ -383,10 +444,37 @@ impl Planner<'_> {
                     boost * HEADING_BOOST,
                 ));
             }
+            // BM25 still rewards words found in most passages; scale each
+            // concept to the share of meaning it carries in coverage.
+            let df = concept.doc_freq as f32;
+            let bm25_idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+            let boost = (concept.weight / bm25_idf.max(f32::EPSILON)).clamp(0.3, 1.0);
             clauses.push((
                 Occur::Should,
-                Box::new(DisjunctionMaxQuery::with_tie_breaker(ways, 0.2)),
+                boosted(
+                    Box::new(DisjunctionMaxQuery::with_tie_breaker(ways, 0.2)),
+                    boost,
+                ),
             ));
+        }
+        // Neighbouring words of the question that stand together in a
+        // passage ("infusion means") say more than either alone.
+        let known: Vec<&Concept> = plan
+            .concepts
+            .iter()
+            .filter(|c| c.recognised != Recognised::Unknown)
+            .collect();
+        for (i, a) in known.iter().enumerate() {
+            for (gap, b) in known.iter().skip(i + 1).take(2).enumerate() {
+                let terms: Vec<Term> = a.alternatives[0]
+                    .iter()
+                    .chain(b.alternatives[0].iter())
+                    .map(|stem| Term::from_field_text(self.fields.text, stem))
+                    .collect();
+                let mut phrase = PhraseQuery::new(terms);
+                phrase.set_slop(PROXIMITY_SLOP + gap as u32);
+                clauses.push((Occur::Should, boosted(Box::new(phrase), PROXIMITY_BOOST)));
+            }
         }
         for cue in &plan.cues {
             let term = Term::from_field_text(self.fields.text, cue);
@@ -412,6 +500,14 @@ impl Planner<'_> {
                 .collect();
             Box::new(PhraseQuery::new(terms))
         }
+    }
+}
+
+fn weakness(word: &str) -> f32 {
+    if is_weak(word) {
+        WEAK_WEIGHT
+    } else {
+        1.0
     }
 }
 

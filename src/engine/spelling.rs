@@ -172,8 +172,18 @@ mod tests {
 
     #[test]
     fn prefers_fewer_edits_then_more_passages() {
-        let (s, f) = searcher(&["fatigue", "fatigues", "fatigues"]);
-        let c = Speller::default().correct(&s, f, "fatigus").unwrap();
-        assert_eq!((c.term.as_str(), c.distance), ("fatigue", 1));
+        let (s, f) = searcher(&[
+            "natalizumab",
+            "natalizumabs",
+            "natalizumabs",
+            "fatigue",
+            "fatigue",
+            "fatigues",
+        ]);
+        let speller = Speller::default();
+        let c = speller.correct(&s, f, "natalizumub").unwrap();
+        assert_eq!((c.term.as_str(), c.distance), ("natalizumab", 1));
+        let c = speller.correct(&s, f, "fatigus").unwrap();
+        assert_eq!((c.term.as_str(), c.distance, c.doc_freq), ("fatigue", 1, 2));
     }
 }
