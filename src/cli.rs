@@ -77,9 +77,10 @@ fn write_explanation(engine: &Engine, question: &str, out: &mut dyn Write) -> Re
         let ways: Vec<String> = c.alternatives.iter().map(|p| p.join(" ")).collect();
         writeln!(
             out,
-            "  {:<20} {:>5.2}  {:?}  [{}]",
+            "  {:<20} {:>5.2}{}  {:?}  [{}]",
             c.surface,
             c.weight,
+            if c.weak { " (weak)" } else { "" },
             c.recognised,
             ways.join(" | ")
         )?;

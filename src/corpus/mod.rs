@@ -16,7 +16,7 @@ pub use article::{
     is_slug, parse_article, Article, ArticleMeta, Block, BlockKind, Section, MAX_ARTICLE_BYTES,
 };
 pub use problem::{CorpusError, Problem};
-pub use synonyms::{parse_synonyms, Synonyms, SYNONYMS_FILE};
+pub use synonyms::{parse_synonyms, SynonymGroup, Synonyms, SYNONYMS_FILE};
 
 /// A validated snapshot of the corpus folder.
 #[derive(Debug, Clone)]

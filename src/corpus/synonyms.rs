@@ -16,7 +16,16 @@ pub const SYNONYMS_FILE: &str = "synonyms.toml";
 /// two groups.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Synonyms {
-    pub groups: Vec<Vec<String>>,
+    pub groups: Vec<SynonymGroup>,
+}
+
+/// Terms that mean the same thing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SynonymGroup {
+    pub terms: Vec<String>,
+    /// The terms name one distinct thing (a drug): a question that names it
+    /// is only answered from passages that mention it.
+    pub entity: bool,
 }
 
 #[derive(Deserialize)]
@@ -30,6 +39,8 @@ struct RawFile {
 #[serde(deny_unknown_fields)]
 struct RawGroup {
     terms: Vec<toml::Spanned<String>>,
+    #[serde(default)]
+    entity: bool,
 }
 
 /// Folds a term the way members' words are compared: lower case, single spaces.
@@ -87,7 +98,10 @@ pub fn parse_synonyms(path: &Path, bytes: &[u8]) -> Result<Synonyms, Vec<Problem
             }
             terms.push(value.split_whitespace().collect::<Vec<_>>().join(" "));
         }
-        groups.push(terms);
+        groups.push(SynonymGroup {
+            terms,
+            entity: group.entity,
+        });
     }
     if problems.is_empty() {
         Ok(Synonyms { groups })
@@ -107,13 +121,11 @@ mod tests {
     #[test]
     fn groups_keep_multi_word_terms() {
         let s = parse("[[group]]\nterms = [\"plasma  exchange\", \"plasmapheresis\"]\n").unwrap();
-        assert_eq!(
-            s.groups,
-            vec![vec![
-                "plasma exchange".to_string(),
-                "plasmapheresis".to_string()
-            ]]
-        );
+        assert_eq!(s.groups[0].terms, ["plasma exchange", "plasmapheresis"]);
+        assert!(!s.groups[0].entity);
+        let s =
+            parse("[[group]]\nterms = [\"Tysabri\", \"natalizumab\"]\nentity = true\n").unwrap();
+        assert!(s.groups[0].entity);
     }
 
     #[test]

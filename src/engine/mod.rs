@@ -83,6 +83,8 @@ struct Covered {
     in_text: f32,
     /// Byte ranges of the matched words in the text.
     matched: Vec<std::ops::Range<usize>>,
+    /// The question names a thing (a drug) the passage does not mention.
+    missing_entity: bool,
 }
 
 /// The answer engine for one corpus snapshot.
@@ -162,7 +164,7 @@ impl Engine {
             built = report.built,
             "engine ready"
         );
-        Ok(Engine {
+        let engine = Engine {
             corpus,
             passages: passages.into_iter().map(Arc::new).collect(),
             index,
@@ -175,7 +177,11 @@ impl Engine {
             topics,
             settings,
             report,
-        })
+        };
+        // Compile the triage patterns and touch the index once, so the first
+        // member's question is as fast as the rest.
+        let _ = engine.ask("how often is an infusion given");
+        Ok(engine)
     }
 
     pub fn corpus(&self) -> &Corpus {
@@ -224,14 +230,6 @@ impl Engine {
         }
     }
 
-    /// The analysed question, for `ask --explain` and tests.
-    pub fn plan(&self, question: &str) -> QueryPlan {
-        let question = clean_question(question);
-        let searcher = self.reader.searcher();
-        self.planner(&searcher)
-            .plan(&question, &mut self.analyzer.clone())
-    }
-
     fn planner<'a>(&'a self, searcher: &'a tantivy::Searcher) -> Planner<'a> {
         Planner {
             searcher,
@@ -247,11 +245,7 @@ impl Engine {
         let mut analyzer = self.analyzer.clone();
         let planner = self.planner(&searcher);
         let plan = planner.plan(question, &mut analyzer);
-        if !plan
-            .concepts
-            .iter()
-            .any(|c| c.recognised != Recognised::Unknown)
-        {
+        if !plan.has_topic() {
             return Ok((Vec::new(), plan));
         }
         let query = planner.query(&plan);
@@ -270,7 +264,8 @@ impl Engine {
                 continue;
             };
             let covered = self.coverage(&plan, passage, &mut analyzer);
-            let coverage = if total > 0.0 {
+            // A passage about another drug than the one asked about covers nothing.
+            let coverage = if total > 0.0 && !covered.missing_entity {
                 covered.weight / total
             } else {
                 0.0
@@ -298,7 +293,7 @@ impl Engine {
     /// The passages worth quoting among the ranked candidates.
     fn select(&self, mut candidates: Vec<Hit>) -> Vec<Hit> {
         let min = self.settings.min_coverage;
-        candidates.retain(|h| h.coverage >= min);
+        candidates.retain(|h| h.coverage > min);
         candidates.truncate(self.settings.max_passages);
         candidates
     }
@@ -321,7 +316,14 @@ impl Engine {
         passage: &Passage,
         analyzer: &mut TextAnalyzer,
     ) -> Covered {
-        let heading = words(analyzer, &passage.heading_path.join("\n"));
+        // The title is the root of the heading path: a paragraph of an article
+        // about MS is about MS even when it does not repeat the word.
+        let context = format!(
+            "{}\n{}",
+            passage.article.meta.title,
+            passage.heading_path.join("\n")
+        );
+        let heading = words(analyzer, &context);
         let text = words(analyzer, &passage.text);
         let mut covered = Covered::default();
         let matched = &mut covered.matched;
@@ -336,6 +338,12 @@ impl Engine {
                 let ranges = find_phrase(&text, phrase);
                 in_text |= !ranges.is_empty();
                 matched.extend(ranges);
+            }
+            if concept.weak {
+                continue;
+            }
+            if concept.entity && !(in_heading || in_text) {
+                covered.missing_entity = true;
             }
             if in_heading || in_text {
                 covered.weight += concept.weight;

@@ -14,7 +14,7 @@ use tantivy::{Searcher, Term};
 
 use super::analysis::{is_filler, words, Word};
 use super::index::Fields;
-use super::spelling::Speller;
+use super::spelling::{Correction, Speller};
 use crate::corpus::Synonyms;
 
 /// A synonym counts a little less than the member's own word.
@@ -25,12 +25,15 @@ const HEADING_BOOST: f32 = 1.5;
 const CUE_BOOST: f32 = 0.3;
 /// The least weight a concept has, however common.
 const MIN_WEIGHT: f32 = 0.1;
-/// Words that say little about the topic weigh this much in coverage.
+/// Words that say little about the topic rank with this share of their weight.
 const WEAK_WEIGHT: f32 = 0.25;
 /// Two neighbouring question words found within this many positions...
 const PROXIMITY_SLOP: u32 = 2;
 /// ...earn this much more.
 const PROXIMITY_BOOST: f32 = 1.0;
+
+/// Each question word found in a heading adds this much.
+const ECHO_BOOST: f32 = 0.2;
 
 /// Sequences of stems, each one way of saying a concept.
 pub type Phrase = Vec<String>;
@@ -38,7 +41,8 @@ pub type Phrase = Vec<String>;
 /// The synonym groups, analysed into stems.
 #[derive(Debug, Default)]
 pub struct SynonymTable {
-    groups: Vec<Vec<Phrase>>,
+    /// Each group's phrases, and whether it names a distinct thing.
+    groups: Vec<(Vec<Phrase>, bool)>,
     by_phrase: HashMap<Phrase, usize>,
     longest: usize,
 }
@@ -48,7 +52,7 @@ impl SynonymTable {
         let mut table = SynonymTable::default();
         for group in &synonyms.groups {
             let mut phrases: Vec<Phrase> = Vec::new();
-            for term in group {
+            for term in &group.terms {
                 let phrase: Phrase = words(analyzer, term).into_iter().map(|w| w.stem).collect();
                 if !phrase.is_empty() && !phrases.contains(&phrase) {
                     phrases.push(phrase);
@@ -59,7 +63,7 @@ impl SynonymTable {
                 table.longest = table.longest.max(phrase.len());
                 table.by_phrase.entry(phrase.clone()).or_insert(id);
             }
-            table.groups.push(phrases);
+            table.groups.push((phrases, group.entity));
         }
         table
     }
@@ -95,6 +99,11 @@ pub struct Concept {
     pub weight: f32,
     /// Passages that use it (its most common wording).
     pub doc_freq: u64,
+    /// Says what kind of answer is wanted, not what it is about: it ranks
+    /// passages but does not count in coverage.
+    pub weak: bool,
+    /// Names a distinct thing (a drug): only passages that mention it answer.
+    pub entity: bool,
     pub recognised: Recognised,
 }
 
@@ -104,11 +113,28 @@ pub struct QueryPlan {
     pub concepts: Vec<Concept>,
     /// Words that answers to this kind of question tend to contain.
     pub cues: Vec<String>,
+    /// Every word of the question, filler too, stemmed: a heading phrased as
+    /// a question ("Why are some medications given intravenously?") echoes
+    /// the member's whole question, not only its topic words.
+    pub echo: Vec<String>,
 }
 
 impl QueryPlan {
+    /// Weight of the concepts a passage must cover: all but the weak ones.
     pub fn total_weight(&self) -> f32 {
-        self.concepts.iter().map(|c| c.weight).sum()
+        self.concepts
+            .iter()
+            .filter(|c| !c.weak)
+            .map(|c| c.weight)
+            .sum()
+    }
+
+    /// Whether the question names anything the corpus knows, beyond
+    /// question-shape words.
+    pub fn has_topic(&self) -> bool {
+        self.concepts
+            .iter()
+            .any(|c| !c.weak && c.recognised != Recognised::Unknown)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -120,70 +146,15 @@ impl QueryPlan {
 /// about ("how is it *given*", "how *long*", "what *happens*"). They still
 /// rank passages but weigh [`WEAK_WEIGHT`] as much in coverage, known to the
 /// corpus or not. Compared in lower case, before stemming; sorted.
+#[rustfmt::skip]
 const WEAK: &[&str] = &[
-    "cause",
-    "caused",
-    "causes",
-    "causing",
-    "come",
-    "comes",
-    "do",
-    "done",
-    "dosage",
-    "dose",
-    "dosed",
-    "doses",
-    "dosing",
-    "expect",
-    "feel",
-    "feeling",
-    "feels",
-    "gave",
-    "give",
-    "given",
-    "gives",
-    "giving",
-    "happen",
-    "happened",
-    "happening",
-    "happens",
-    "help",
-    "helps",
-    "last",
-    "lasts",
-    "like",
-    "long",
-    "make",
-    "makes",
-    "mean",
-    "meaning",
-    "means",
-    "normal",
-    "often",
-    "possible",
-    "receive",
-    "received",
-    "receiving",
-    "safe",
-    "schedule",
-    "scheduled",
-    "start",
-    "started",
-    "starting",
-    "starts",
-    "take",
-    "taken",
-    "takes",
-    "taking",
-    "took",
-    "use",
-    "used",
-    "uses",
-    "using",
-    "work",
-    "worked",
-    "working",
-    "works",
+    "cause", "caused", "causes", "causing", "come", "comes", "do", "done", "dosage", "dose",
+    "dosed", "doses", "dosing", "expect", "fast", "feel", "feeling", "feels", "gave", "give",
+    "given", "gives", "giving", "happen", "happened", "happening", "happens", "help", "helps",
+    "last", "lasts", "like", "long", "make", "makes", "mean", "meaning", "means", "normal", "often",
+    "possible", "quickly", "receive", "received", "receiving", "safe", "schedule", "scheduled",
+    "schedules", "soon", "start", "started", "starting", "starts", "take", "taken", "takes",
+    "taking", "took", "use", "used", "uses", "using", "work", "worked", "working", "works",
 ];
 
 fn is_weak(word: &str) -> bool {
@@ -211,6 +182,9 @@ const CUES: &[(&[&str], &[&str])] = &[
     (&["dose"], &["milligram", "dosage", "every"]),
     (&["dosed"], &["milligram", "dosage", "every"]),
     (&["dosage"], &["milligram", "every"]),
+    (&["dosing"], &["milligram", "every"]),
+    (&["schedule"], &["every", "once", "milligram"]),
+    (&["how", "soon"], &["within", "hours", "after"]),
     (
         &["when"],
         &["when", "after", "within", "hours", "years", "time"],
@@ -306,6 +280,7 @@ impl Planner<'_> {
         let stems: Vec<&str> = found.iter().map(|w| w.stem.as_str()).collect();
         let mut plan = QueryPlan {
             cues: self.cues.for_question(&raw),
+            echo: dedup(stems.iter().map(|s| s.to_string())),
             ..QueryPlan::default()
         };
         let mut i = 0;
@@ -331,57 +306,60 @@ impl Planner<'_> {
                 continue;
             }
             let own = vec![stem.to_string()];
+            let weak = is_weak(word);
             let df = self.doc_freq(&own);
             if df > 0 {
-                let weight = self.idf(df) * weakness(word);
                 push_concept(
                     &mut plan,
                     Concept {
                         surface,
                         alternatives: vec![own],
-                        weight,
+                        weight: self.idf(df),
                         doc_freq: df,
+                        weak,
+                        entity: false,
                         recognised: Recognised::Known,
                     },
                 );
                 continue;
             }
             let correction = self
-                .speller
-                .correct(self.searcher, self.fields.text, stem)
+                .derived_form(word, analyzer)
+                .or_else(|| self.speller.correct(self.searcher, self.fields.text, stem))
                 .or_else(|| self.speller.correct(self.searcher, self.fields.text, word));
-            match correction {
-                Some(c) => {
-                    let recognised = Recognised::Corrected {
-                        from: word.clone(),
-                        to: c.term.clone(),
-                    };
-                    let corrected = vec![c.term.clone()];
-                    match self.synonyms.by_phrase.get(&corrected) {
-                        Some(&group) => {
-                            self.push_group(&mut plan, surface, corrected, group, recognised)
-                        }
-                        None => push_concept(
-                            &mut plan,
-                            Concept {
-                                surface,
-                                weight: self.idf(c.doc_freq) * weakness(word),
-                                doc_freq: c.doc_freq,
-                                alternatives: vec![corrected],
-                                recognised,
-                            },
-                        ),
-                    }
-                }
+            let Some(correction) = correction else {
                 // Unknown to the corpus: as specific as its rarest word.
-                None => push_concept(
+                push_concept(
                     &mut plan,
                     Concept {
                         surface,
                         alternatives: vec![own],
-                        weight: self.idf(1) * weakness(word),
+                        weight: self.idf(1),
                         doc_freq: 0,
+                        weak,
+                        entity: false,
                         recognised: Recognised::Unknown,
+                    },
+                );
+                continue;
+            };
+            let recognised = Recognised::Corrected {
+                from: word.clone(),
+                to: correction.term.clone(),
+            };
+            let corrected = vec![correction.term];
+            match self.synonyms.by_phrase.get(&corrected) {
+                Some(&group) => self.push_group(&mut plan, surface, corrected, group, recognised),
+                None => push_concept(
+                    &mut plan,
+                    Concept {
+                        surface,
+                        weight: self.idf(correction.doc_freq),
+                        doc_freq: correction.doc_freq,
+                        weak,
+                        entity: false,
+                        alternatives: vec![corrected],
+                        recognised,
                     },
                 ),
             }
@@ -398,7 +376,8 @@ impl Planner<'_> {
         recognised: Recognised,
     ) {
         let mut alternatives = vec![own];
-        for phrase in &self.synonyms.groups[group] {
+        let (phrases, entity) = &self.synonyms.groups[group];
+        for phrase in phrases {
             if !alternatives.contains(phrase) {
                 alternatives.push(phrase.clone());
             }
@@ -421,9 +400,41 @@ impl Planner<'_> {
                 alternatives,
                 weight: self.idf(df),
                 doc_freq: df,
+                weak: false,
+                entity: *entity,
                 recognised,
             },
         );
+    }
+
+    /// A derived word the corpus knows in its base form: "curable" → "cure",
+    /// "treatable" → "treat". The stemmer leaves such suffixes alone.
+    fn derived_form(&self, word: &str, analyzer: &mut TextAnalyzer) -> Option<Correction> {
+        const SUFFIXES: &[&str] = &[
+            "ability", "ibility", "able", "ible", "ness", "ment", "ful", "less", "ity",
+        ];
+        for suffix in SUFFIXES {
+            let Some(base) = word.strip_suffix(suffix) else {
+                continue;
+            };
+            if base.chars().count() < 3 {
+                continue;
+            }
+            for candidate in [base.to_string(), format!("{base}e")] {
+                let Some(first) = words(analyzer, &candidate).into_iter().next() else {
+                    continue;
+                };
+                let doc_freq = self.doc_freq(std::slice::from_ref(&first.stem));
+                if doc_freq > 0 {
+                    return Some(Correction {
+                        term: first.stem,
+                        distance: 0,
+                        doc_freq,
+                    });
+                }
+            }
+        }
+        None
     }
 
     /// The tantivy query: every concept optional, synonyms as a disjunction
@@ -448,7 +459,12 @@ impl Planner<'_> {
             // concept to the share of meaning it carries in coverage.
             let df = concept.doc_freq as f32;
             let bm25_idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-            let boost = (concept.weight / bm25_idf.max(f32::EPSILON)).clamp(0.3, 1.0);
+            let share = (concept.weight / bm25_idf.max(f32::EPSILON)).clamp(0.3, 1.0);
+            let boost = if concept.weak {
+                share * WEAK_WEIGHT
+            } else {
+                share
+            };
             clauses.push((
                 Occur::Should,
                 boosted(
@@ -475,6 +491,16 @@ impl Planner<'_> {
                 phrase.set_slop(PROXIMITY_SLOP + gap as u32);
                 clauses.push((Occur::Should, boosted(Box::new(phrase), PROXIMITY_BOOST)));
             }
+        }
+        for stem in &plan.echo {
+            let term = Term::from_field_text(self.fields.heading, stem);
+            clauses.push((
+                Occur::Should,
+                boosted(
+                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+                    ECHO_BOOST,
+                ),
+            ));
         }
         for cue in &plan.cues {
             let term = Term::from_field_text(self.fields.text, cue);
@@ -503,12 +529,14 @@ impl Planner<'_> {
     }
 }
 
-fn weakness(word: &str) -> f32 {
-    if is_weak(word) {
-        WEAK_WEIGHT
-    } else {
-        1.0
+fn dedup(items: impl Iterator<Item = String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for item in items {
+        if !out.contains(&item) {
+            out.push(item);
+        }
     }
+    out
 }
 
 fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
