@@ -1,0 +1,159 @@
+//! `infusion-faq ask`: what a member or moderator sees at the terminal.
+
+use crate::util::TestDir;
+
+#[test]
+fn a_fresh_copy_builds_its_index_on_first_ask_and_quotes_the_tysabri_passage() {
+    let dir = TestDir::with_shipped_corpus();
+    assert!(!dir.index().exists());
+    let out = dir.run(&["ask", "How often is Tysabri given?"]);
+    let text = out.ok();
+    assert!(text.contains("once every four weeks"), "{text}");
+    assert!(text.contains("Natalizumab (Tysabri)"), "{text}");
+    assert!(text.contains("Healthline"), "{text}");
+    assert!(
+        text.contains("https://www.healthline.com/health/multiple-sclerosis/infusion-treatments")
+    );
+    assert!(text.contains("Not medical advice"), "{text}");
+    assert!(!dir.index_snapshot().is_empty(), "the index was built");
+}
+
+#[test]
+fn the_second_ask_reuses_the_index_untouched() {
+    let dir = TestDir::with_shipped_corpus();
+    dir.run(&["ask", "what is IVIG"]).ok();
+    let before = dir.index_snapshot();
+    dir.run(&["ask", "what is plasmapheresis"]).ok();
+    assert_eq!(before, dir.index_snapshot());
+}
+
+#[test]
+fn questions_can_be_given_without_quotes() {
+    let dir = TestDir::with_shipped_corpus();
+    let text = dir
+        .run(&["ask", "how", "often", "do", "u", "get", "tysbari"])
+        .ok()
+        .to_string();
+    assert!(text.contains("once every four weeks"), "{text}");
+}
+
+#[test]
+fn json_output_carries_the_verdict_citations_and_disclaimer() {
+    let dir = TestDir::with_shipped_corpus();
+    let out = dir.run(&["ask", "--json", "What is plasmapheresis?"]);
+    let value: serde_json::Value = serde_json::from_str(out.ok().trim()).unwrap();
+    assert_eq!(value["verdict"], "answer");
+    let hit = &value["hits"][0];
+    assert!(hit["text"]
+        .as_str()
+        .unwrap()
+        .contains("removing blood from your body"));
+    assert_eq!(hit["citation"]["publisher"], "Healthline");
+    assert_eq!(hit["citation"]["section"], "Other infusion treatments");
+    assert!(hit["citation"]["url"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://"));
+    let text = hit["text"].as_str().unwrap();
+    for range in hit["matched"].as_array().unwrap() {
+        let (start, end) = (
+            range[0].as_u64().unwrap() as usize,
+            range[1].as_u64().unwrap() as usize,
+        );
+        assert!(
+            text.get(start..end).is_some_and(|w| !w.is_empty()),
+            "bad range {range}"
+        );
+    }
+    assert!(value["disclaimer"]
+        .as_str()
+        .unwrap()
+        .contains("Not medical advice"));
+}
+
+#[test]
+fn emergencies_lead_with_urgent_care_guidance() {
+    let dir = TestDir::with_shipped_corpus();
+    let out = dir.run(&["ask", "my throat is closing up and I can't breathe"]);
+    let text = out.ok();
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.contains("call your local emergency number now"),
+        "{text}"
+    );
+    assert!(first.contains("infusion center"), "{text}");
+}
+
+#[test]
+fn thoughts_of_self_harm_lead_with_crisis_guidance() {
+    let dir = TestDir::with_shipped_corpus();
+    let text = dir.run(&["ask", "i want to end my life"]).ok().to_string();
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.contains("emergency number") && first.contains("crisis line"),
+        "{text}"
+    );
+}
+
+#[test]
+fn uncovered_questions_say_so_and_suggest_what_is_covered() {
+    let dir = TestDir::with_shipped_corpus();
+    let text = dir
+        .run(&["ask", "What's the best pizza place near the hospital?"])
+        .ok()
+        .to_string();
+    assert!(text.contains("do not cover"), "{text}");
+    assert!(text.contains("They do cover:"), "{text}");
+    assert!(
+        !text.contains("— Healthline"),
+        "no passage is quoted: {text}"
+    );
+}
+
+#[test]
+fn without_a_question_ask_reads_one_question_per_line() {
+    let dir = TestDir::with_shipped_corpus();
+    let out = dir.run_with_stdin(
+        &["ask"],
+        Some("What is IVIG?\n\nHow often is Tysabri given?\n"),
+    );
+    let text = out.ok();
+    assert!(text.contains("intravenous immunoglobulin"), "{text}");
+    assert!(text.contains("once every four weeks"), "{text}");
+    assert_eq!(text.matches("Not medical advice").count(), 2, "{text}");
+}
+
+#[test]
+fn hostile_questions_never_panic() {
+    let dir = TestDir::with_shipped_corpus();
+    let long = "tysabri ".repeat(1300);
+    let hostile = [
+        "",
+        "   ",
+        long.as_str(),
+        "?!?!.,;:()[]{}",
+        "AND OR NOT",
+        "title:foo",
+        "text:tysabri^5 +ocrevus -lemtrada",
+        "\"unbalanced quote",
+        "can't won't don't",
+        "index: 1.5",
+        "💉🩸😱 tysabri 🙏",
+        "מה זה טיסאברי",
+        "ما هو تيسابري؟",
+        "\u{202e}irbasyt",
+        "*~_`|<@123> @everyone",
+        "../../etc/passwd",
+    ];
+    for question in hostile {
+        let out = dir.run(&["ask", question]);
+        let text = out.ok();
+        assert!(text.contains("Not medical advice"), "{question:?}: {text}");
+        let out = dir.run(&["ask", "--json", question]);
+        let value: serde_json::Value = serde_json::from_str(out.ok().trim()).unwrap();
+        assert!(value["verdict"].is_string(), "{question:?}");
+    }
+    // A NUL byte cannot travel in an argument; it can on standard input.
+    let out = dir.run_with_stdin(&["ask"], Some("tysabri\u{0}how often\n\u{0}\n"));
+    assert!(out.ok().contains("Not medical advice"));
+}

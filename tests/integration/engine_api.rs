@@ -1,0 +1,207 @@
+//! The engine's public API on the shipped corpus: synonyms, spelling,
+//! verdicts and their promises.
+
+use std::sync::OnceLock;
+
+use infusion_faq::engine::{Engine, Paths, Verdict, DISCLAIMER};
+use infusion_faq::EngineSettings;
+
+use crate::util::repo;
+
+/// One engine for this file's tests; its index lives in a temporary folder.
+fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<(tempfile::TempDir, Engine)> = OnceLock::new();
+    let (_, engine) = ENGINE.get_or_init(|| {
+        let index = tempfile::tempdir().unwrap();
+        let paths = Paths {
+            corpus: repo().join("corpus"),
+            index: index.path().to_path_buf(),
+        };
+        let engine = Engine::open(&paths, EngineSettings::default()).unwrap();
+        (index, engine)
+    });
+    engine
+}
+
+fn top_text(question: &str) -> String {
+    match engine().ask(question) {
+        Verdict::Answer { hits } => hits[0].passage.text.clone(),
+        other => panic!("{question:?}: expected an answer, got {}", other.label()),
+    }
+}
+
+#[test]
+fn brand_and_generic_names_find_the_same_passage() {
+    let pairs = [
+        (
+            "How often is Tysabri given?",
+            "How often is natalizumab given?",
+        ),
+        (
+            "What are the side effects of Ocrevus?",
+            "What are the side effects of ocrelizumab?",
+        ),
+        ("What is Novantrone?", "What is mitoxantrone?"),
+        ("How does Lemtrada work?", "How does alemtuzumab work?"),
+    ];
+    for (brand, generic) in pairs {
+        assert_eq!(top_text(brand), top_text(generic), "{brand} / {generic}");
+    }
+}
+
+#[test]
+fn misspelled_drug_names_are_corrected() {
+    let table = [
+        ("how often do u get tysbari", "once every four weeks"),
+        ("side efects of lemtrda", "Stevens-Johnson syndrome"),
+        ("what is mitoxantron", "chemotherapy drug"),
+        ("what is plasmapharesis", "removing blood from your body"),
+    ];
+    for (question, phrase) in table {
+        let verdict = engine().ask(question);
+        assert!(
+            verdict
+                .hits()
+                .iter()
+                .any(|h| h.passage.text.contains(phrase)),
+            "{question:?} should quote {phrase:?}"
+        );
+    }
+}
+
+#[test]
+fn multi_word_synonyms_find_their_passages() {
+    let table = [
+        ("what is plasma exchange", "plasmapheresis"),
+        ("can ocrevus bring back hep B", "hepatitis B"),
+        ("what do B cells have to do with ocrevus", "B lymphocytes"),
+        ("do steroids help during a flare", "Corticosteroids"),
+        ("is mitoxantrone chemo", "chemotherapy"),
+    ];
+    for (question, phrase) in table {
+        let verdict = engine().ask(question);
+        assert!(
+            verdict
+                .hits()
+                .iter()
+                .any(|h| h.passage.text.contains(phrase)),
+            "{question:?} should quote a passage with {phrase:?}; got {:?}",
+            verdict
+                .hits()
+                .iter()
+                .map(|h| h.passage.section())
+                .collect::<Vec<_>>()
+        );
+    }
+}
+
+#[test]
+fn a_question_about_one_drug_is_never_answered_from_another_drugs_passage() {
+    // Hair loss is listed for mitoxantrone only.
+    let verdict = engine().ask("Does Tysabri cause hair loss?");
+    for hit in verdict.hits() {
+        assert!(
+            hit.passage.section().contains("Tysabri"),
+            "{}",
+            hit.passage.section()
+        );
+    }
+    assert!(matches!(
+        engine().ask("Does mitoxantrone cause hair loss?"),
+        Verdict::Answer { .. }
+    ));
+}
+
+#[test]
+fn drugs_and_topics_absent_from_the_articles_get_no_answer() {
+    for question in [
+        "What is the dose of Kesimpta?",
+        "How much does Ocrevus cost?",
+        "How do I change my Discord nickname?",
+        "Is Tysabri safe during pregnancy?",
+    ] {
+        assert!(
+            matches!(engine().ask(question), Verdict::NoAnswer { .. }),
+            "{question}"
+        );
+    }
+}
+
+#[test]
+fn no_answer_suggests_topics_the_articles_cover() {
+    let Verdict::NoAnswer { suggestions } = engine().ask("best pizza in town?") else {
+        panic!("expected no answer");
+    };
+    assert!(!suggestions.is_empty() && suggestions.len() <= 6);
+}
+
+#[test]
+fn urgent_verdicts_carry_guidance_and_may_quote_passages() {
+    let verdict = engine().ask("I have chest pain right now during my Tysabri drip");
+    let Verdict::Urgent { guidance, .. } = &verdict else {
+        panic!("expected urgent, got {}", verdict.label());
+    };
+    assert!(guidance.contains("call your local emergency number now"));
+    assert!(!matches!(
+        engine().ask("can Tysabri cause headaches?"),
+        Verdict::Urgent { .. }
+    ));
+}
+
+#[test]
+fn matched_ranges_mark_whole_question_words_in_the_passage() {
+    for question in [
+        "How often is Tysabri given?",
+        "side effects of lemtrada",
+        "what is IVIG",
+    ] {
+        let verdict = engine().ask(question);
+        let hit = &verdict.hits()[0];
+        assert!(!hit.matched.is_empty(), "{question}");
+        for range in &hit.matched {
+            let word = hit
+                .passage
+                .text
+                .get(range.clone())
+                .expect("ranges fall on character boundaries");
+            assert!(word.chars().next().unwrap().is_alphanumeric(), "{word:?}");
+            assert!(word.chars().last().unwrap().is_alphanumeric(), "{word:?}");
+        }
+        assert!(
+            hit.matched.windows(2).all(|w| w[0].end <= w[1].start),
+            "sorted and disjoint"
+        );
+    }
+}
+
+#[test]
+fn every_verdict_carries_the_disclaimer_and_at_most_three_passages() {
+    for question in [
+        "What is RRMS?",
+        "pizza",
+        "I can't breathe",
+        "",
+        "side effects",
+    ] {
+        let verdict = engine().ask(question);
+        assert_eq!(verdict.disclaimer(), DISCLAIMER);
+        assert!(verdict.hits().len() <= 3);
+        for hit in verdict.hits() {
+            assert!(hit.coverage > 0.5 && hit.coverage <= 1.0 + f32::EPSILON);
+        }
+    }
+}
+
+#[test]
+fn questions_of_any_length_and_alphabet_are_answered_without_panic() {
+    let long = "why ".repeat(5000);
+    for question in [
+        long.as_str(),
+        "\u{0}\u{1}\u{7f}",
+        "טיסאברי",
+        "🩸",
+        "a\u{301}\u{301}\u{301}",
+    ] {
+        let _ = engine().ask(question);
+    }
+}

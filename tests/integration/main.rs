@@ -1,0 +1,10 @@
+//! Integration tests: the real `infusion-faq` binary in temporary folders,
+//! and the engine's public API on the shipped corpus.
+
+mod ask;
+mod check;
+mod commands;
+mod corpus_curation;
+mod engine_api;
+mod quality;
+mod util;

@@ -1,0 +1,169 @@
+//! Test helpers: a temporary folder holding a copy of the shipped corpus, and
+//! a runner for the real binary inside it.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// The repository's root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `shared/` beside the repository (question sets, sources). Tests that need
+/// it fail loudly when it is missing rather than pass vacuously.
+pub fn shared(rel: &str) -> PathBuf {
+    let path = repo().join("../shared").join(rel);
+    assert!(
+        path.exists(),
+        "{} is missing: the tests expect shared/ beside the repository",
+        path.display()
+    );
+    path
+}
+
+/// A temporary working folder, deleted when dropped.
+pub struct TestDir {
+    _tmp: tempfile::TempDir,
+    root: PathBuf,
+}
+
+impl TestDir {
+    /// A folder with `corpus/` copied from the shipped corpus and no index.
+    pub fn with_shipped_corpus() -> TestDir {
+        let dir = TestDir::empty();
+        std::fs::create_dir(dir.corpus()).unwrap();
+        for entry in std::fs::read_dir(repo().join("corpus")).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, dir.corpus().join(path.file_name().unwrap())).unwrap();
+        }
+        dir
+    }
+
+    pub fn empty() -> TestDir {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().to_path_buf();
+        TestDir { _tmp: tmp, root }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn corpus(&self) -> PathBuf {
+        self.root.join("corpus")
+    }
+
+    pub fn index(&self) -> PathBuf {
+        self.root.join("index")
+    }
+
+    pub fn write(&self, rel: &str, contents: impl AsRef<[u8]>) {
+        let path = self.root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+    }
+
+    /// Runs the real binary here with `args`, no config and a clean environment.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.run_with_stdin(args, None)
+    }
+
+    pub fn run_with_stdin(&self, args: &[&str], stdin: Option<&str>) -> Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_infusion-faq"));
+        command
+            .args(args)
+            .current_dir(&self.root)
+            .env_remove("INFUSION_FAQ_CONFIG")
+            .env_remove("DISCORD_TOKEN")
+            .env_remove("RUST_LOG")
+            .stdin(if stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = command.spawn().expect("the binary starts");
+        if let Some(input) = stdin {
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(input.as_bytes())
+                .unwrap();
+        }
+        let out = child.wait_with_output().unwrap();
+        Output {
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Every file under the index folder with its bytes, to prove it unchanged.
+    pub fn index_snapshot(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut files = Vec::new();
+        let mut stack = vec![self.index()];
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else {
+                    let bytes = std::fs::read(&path).unwrap();
+                    files.push((path, bytes));
+                }
+            }
+        }
+        files.sort();
+        files
+    }
+}
+
+/// What a run of the binary printed and how it ended.
+#[derive(Debug)]
+pub struct Output {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Output {
+    /// Asserts exit 0 and returns standard output.
+    pub fn ok(&self) -> &str {
+        assert_eq!(self.code, Some(0), "expected success: {self:#?}");
+        assert_no_panic(self);
+        &self.stdout
+    }
+
+    /// Asserts exit 1 with exactly one line on standard error, and returns it.
+    pub fn one_line_error(&self) -> &str {
+        assert_eq!(self.code, Some(1), "expected exit 1: {self:#?}");
+        assert_no_panic(self);
+        let line = self.stderr.trim_end();
+        assert!(
+            !line.contains('\n'),
+            "expected one line of error: {:?}",
+            self.stderr
+        );
+        assert!(line.starts_with("error: "), "{line}");
+        line
+    }
+}
+
+fn assert_no_panic(out: &Output) {
+    assert!(
+        !out.stderr.contains("panicked"),
+        "the binary panicked: {}",
+        out.stderr
+    );
+}
+
+/// A minimal valid article.
+pub fn article(id: &str, title: &str, body: &str) -> String {
+    format!("+++\nid = \"{id}\"\ntitle = \"{title}\"\npublisher = \"Test Publisher\"\nurl = \"https://example.org/{id}\"\n+++\n\n{body}\n")
+}
