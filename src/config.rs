@@ -73,6 +73,10 @@ pub struct DiscordConfig {
     pub rate_limit_questions: u32,
     /// The rate limit's window, in seconds.
     pub rate_limit_seconds: u64,
+    /// An answer not ready after this many milliseconds is deferred (the
+    /// member sees "thinking…") and sent as a follow-up; Discord drops an
+    /// interaction not answered within 3 seconds. 0: always defer.
+    pub defer_after_ms: u64,
 }
 
 impl Default for DiscordConfig {
@@ -85,6 +89,7 @@ impl Default for DiscordConfig {
             answer_dms: false,
             rate_limit_questions: 5,
             rate_limit_seconds: 30,
+            defer_after_ms: 1500,
         }
     }
 }
@@ -99,6 +104,7 @@ impl fmt::Debug for DiscordConfig {
             .field("answer_dms", &self.answer_dms)
             .field("rate_limit_questions", &self.rate_limit_questions)
             .field("rate_limit_seconds", &self.rate_limit_seconds)
+            .field("defer_after_ms", &self.defer_after_ms)
             .finish()
     }
 }

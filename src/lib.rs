@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod config;
 pub mod corpus;
+pub mod discord;
 pub mod engine;
 pub mod eval;
 pub mod render;

@@ -48,6 +48,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Run the Discord bot (token from DISCORD_TOKEN; see config.example.toml).
+    Serve,
 }
 
 fn main() -> ExitCode {
@@ -64,7 +66,11 @@ fn main() -> ExitCode {
         }
         Err(err) => return fail(&err.into()),
     };
-    init_logging(config.log_level.as_deref().unwrap_or("warn"));
+    let serving = matches!(args.command, Command::Serve);
+    match (serving, config.log_level.as_deref()) {
+        (true, level) => init_logging(&infusion_faq::discord::log_filter(level.unwrap_or("info"))),
+        (false, level) => init_logging(level.unwrap_or("warn")),
+    }
     let mut stdout = std::io::stdout().lock();
     let result = match &args.command {
         Command::Ask {
@@ -83,11 +89,20 @@ fn main() -> ExitCode {
             Err(err) => Err(err),
         },
         Command::Eval { file, json } => cli::eval(&config, file, *json, &mut stdout),
+        Command::Serve => serve(config.clone()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => fail(&err),
     }
+}
+
+/// `serve`: the bot on a multi-threaded runtime until it stops.
+fn serve(config: Config) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(infusion_faq::discord::serve(config))
 }
 
 /// One line: the error and its causes.

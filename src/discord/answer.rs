@@ -1,0 +1,141 @@
+//! Answering one question, whatever door it came through: the engine runs
+//! off the async threads, the rate limit is checked first, and an
+//! interaction is deferred when the answer is not ready in time, so the
+//! first response always beats Discord's 3-second deadline.
+
+use std::sync::LazyLock;
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use regex::Regex;
+use tracing::info;
+
+use super::rate_limit::Decision;
+use super::render::{self, Echo, Reply};
+use super::{place, Context, Data};
+use crate::engine::Verdict;
+
+/// Discord syntax that is not part of a question: user, role and channel
+/// mentions, `@everyone`/`@here`, custom emoji.
+static DISCORD_SYNTAX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>|@(?:everyone|here)\b").expect("a constant pattern")
+});
+
+/// The question as the engine should read it: the member's words without
+/// Discord's mention and emoji syntax.
+pub fn engine_question(text: &str) -> String {
+    DISCORD_SYNTAX
+        .replace_all(text, " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Runs the engine on the blocking pool, with the engine current right now
+/// (a swapped-in engine serves the next question; this one finishes on the old).
+pub async fn ask_engine(data: &Data, question: &str) -> anyhow::Result<Verdict> {
+    let engine = data.engine.load_full();
+    let question = question.to_owned();
+    tokio::task::spawn_blocking(move || engine.ask(&question))
+        .await
+        .context("the answer engine stopped")
+}
+
+/// The polite note for a member over the rate limit.
+pub fn rate_limit_note(data: &Data, retry_after: Duration) -> String {
+    let seconds = retry_after.as_secs().max(1);
+    format!(
+        "You're asking quickly: members can ask {} questions every {} seconds, so that everyone gets answers. Please try again in {} second{}.",
+        data.settings.rate_limit_questions,
+        data.settings.rate_limit_seconds,
+        seconds,
+        if seconds == 1 { "" } else { "s" }
+    )
+}
+
+pub const EMPTY_QUESTION: &str =
+    "Please type a question about MS infusion therapies, e.g. \"How long does an Ocrevus infusion take?\"";
+
+/// Answers a question asked through an interaction (`/ask`, "Find answer").
+/// `private`: only the member sees the answer.
+pub async fn answer_interaction(
+    ctx: Context<'_>,
+    question: &str,
+    echo: Echo<'_>,
+    private: bool,
+    door: &'static str,
+) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let data = ctx.data();
+    let (guild, channel) = place(ctx.guild_id(), ctx.channel_id());
+    let question = engine_question(question);
+    if question.is_empty() {
+        ctx.send(Reply::notice(EMPTY_QUESTION).to_poise(true))
+            .await?;
+        info!(door, verdict = "empty", guild_id = %guild, channel_id = %channel, "question skipped");
+        return Ok(());
+    }
+    if let Decision::Limited { retry_after, .. } =
+        data.limiter.check(ctx.author().id.get(), started)
+    {
+        ctx.send(Reply::notice(&rate_limit_note(data, retry_after)).to_poise(true))
+            .await?;
+        info!(door, verdict = "rate_limited", guild_id = %guild, channel_id = %channel, "question refused");
+        return Ok(());
+    }
+    let engine = data.engine.load_full();
+    let mut task = tokio::task::spawn_blocking(move || engine.ask(&question));
+    let mut deferred = false;
+    let ready = if data.defer_after.is_zero() {
+        None
+    } else {
+        tokio::time::timeout(data.defer_after, &mut task).await.ok()
+    };
+    let verdict = match ready {
+        Some(joined) => joined.context("the answer engine stopped")?,
+        None => {
+            // Not ready in time: tell Discord we are on it, then follow up.
+            if private {
+                ctx.defer_ephemeral().await?;
+            } else {
+                ctx.defer().await?;
+            }
+            deferred = true;
+            task.await.context("the answer engine stopped")?
+        }
+    };
+    let reply = render::verdict(&verdict, echo);
+    ctx.send(reply.to_poise(private)).await?;
+    info!(
+        door,
+        verdict = verdict.label(),
+        passages = verdict.hits().len(),
+        latency_ms = started.elapsed().as_secs_f64() * 1000.0,
+        deferred,
+        private,
+        guild_id = %guild,
+        channel_id = %channel,
+        "answered"
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mentions_and_emoji_are_not_part_of_the_question() {
+        assert_eq!(
+            engine_question(
+                "@everyone <@123> <@!4> <@&5> <#6> how is <:tysabri:77> Tysabri given? @here"
+            ),
+            "how is Tysabri given?"
+        );
+        assert_eq!(
+            engine_question("email me@everyoneelse.org"),
+            "email me@everyoneelse.org"
+        );
+        assert_eq!(engine_question(" <@1> "), "");
+    }
+}

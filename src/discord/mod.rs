@@ -1,0 +1,463 @@
+//! The Discord bot: start-up, the poise framework, error handling and the
+//! shared state. It is a thin layer over the answer engine: every feature
+//! file turns verdicts into messages and nothing here ranks anything.
+//!
+//! - [`ask`] — `/ask question:<text> [private:<bool>]`
+//! - [`find_answer`] — the "Find answer" message context-menu command
+//! - [`mentions`] — mentions in configured channels, and DMs
+//! - [`sources`] — `/sources`
+//! - [`render`] — verdict → content and embeds within Discord's limits
+//! - [`rate_limit`] — the per-member rate limit
+//!
+//! Privacy: at the `info` level the bot logs the door a question came
+//! through, the verdict, the latency and guild/channel ids; never the
+//! question text, nor who asked. The token is never logged.
+
+pub mod answer;
+pub mod ask;
+pub mod find_answer;
+pub mod mentions;
+pub mod rate_limit;
+pub mod render;
+pub mod sources;
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{bail, Context as _};
+use arc_swap::ArcSwap;
+use poise::serenity_prelude as serenity;
+use tracing::{error, info, warn};
+
+use crate::config::{Config, DiscordConfig, TOKEN_ENV};
+use crate::engine::Engine;
+use rate_limit::RateLimiter;
+use render::Reply;
+
+/// Errors of commands and handlers: the member sees [`SORRY`], the log the chain.
+pub type Error = anyhow::Error;
+/// The poise context of this bot's commands.
+pub type Context<'a> = poise::Context<'a, Data, Error>;
+
+/// What a member reads when answering failed.
+pub const SORRY: &str =
+    "Sorry, something went wrong while answering. Please try again in a moment.";
+
+/// The bot's settings, checked once at start.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub guilds: Vec<u64>,
+    pub mention_channels: HashSet<u64>,
+    pub answer_dms: bool,
+    pub rate_limit_questions: u32,
+    pub rate_limit_seconds: u64,
+    pub defer_after: Duration,
+    pub api_url: Option<String>,
+}
+
+impl Settings {
+    /// Checks the `[discord]` section; errors are one sentence.
+    pub fn from_config(discord: &DiscordConfig) -> anyhow::Result<Settings> {
+        if discord.guilds.contains(&0) || discord.mention_channels.contains(&0) {
+            bail!("[discord] guilds and mention_channels hold Discord ids, which are never 0");
+        }
+        if discord.rate_limit_questions > 0 && discord.rate_limit_seconds == 0 {
+            bail!("[discord] rate_limit_seconds must be at least 1 (or set rate_limit_questions = 0 to turn the limit off)");
+        }
+        let api_url = match discord.api_url.as_deref().map(str::trim) {
+            None => None,
+            Some(url) => {
+                let rest = url
+                    .strip_prefix("http://")
+                    .or_else(|| url.strip_prefix("https://"));
+                match rest {
+                    Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => {
+                        Some(url.trim_end_matches('/').to_string())
+                    }
+                    _ => bail!(
+                        "[discord] api_url {url:?} is not a base URL like \"http://127.0.0.1:3000\""
+                    ),
+                }
+            }
+        };
+        Ok(Settings {
+            guilds: discord.guilds.clone(),
+            mention_channels: discord.mention_channels.iter().copied().collect(),
+            answer_dms: discord.answer_dms,
+            rate_limit_questions: discord.rate_limit_questions,
+            rate_limit_seconds: discord.rate_limit_seconds,
+            defer_after: Duration::from_millis(discord.defer_after_ms),
+            api_url,
+        })
+    }
+
+    /// Message intents only when messages are answered (Message Content is
+    /// privileged: it must be switched on in the Developer Portal).
+    pub fn intents(&self) -> serenity::GatewayIntents {
+        let mut intents = serenity::GatewayIntents::empty();
+        if !self.mention_channels.is_empty() {
+            intents |= serenity::GatewayIntents::GUILD_MESSAGES;
+        }
+        if self.answer_dms {
+            intents |= serenity::GatewayIntents::DIRECT_MESSAGES;
+        }
+        if !intents.is_empty() {
+            intents |= serenity::GatewayIntents::MESSAGE_CONTENT;
+        }
+        intents
+    }
+}
+
+/// State shared by every command and handler.
+pub struct Data {
+    /// The current engine; a rebuilt one can be swapped in while serving.
+    pub engine: Arc<ArcSwap<Engine>>,
+    pub limiter: RateLimiter,
+    pub settings: Settings,
+    pub defer_after: Duration,
+}
+
+impl Data {
+    pub fn new(engine: Arc<ArcSwap<Engine>>, settings: Settings) -> Data {
+        Data {
+            engine,
+            limiter: RateLimiter::new(
+                settings.rate_limit_questions,
+                Duration::from_secs(settings.rate_limit_seconds),
+            ),
+            defer_after: settings.defer_after,
+            settings,
+        }
+    }
+}
+
+/// The bot token from the config, checked for shape. Errors never show it.
+pub fn bot_token(discord: &DiscordConfig) -> anyhow::Result<String> {
+    let Some(token) = &discord.token else {
+        bail!("no Discord bot token: set the environment variable {TOKEN_ENV} (or `token` under [discord] in the config file)");
+    };
+    let token = token.expose().trim();
+    let token = token.strip_prefix("Bot ").unwrap_or(token);
+    if serenity::utils::token::validate(token).is_err()
+        || !token.chars().all(|c| c.is_ascii_graphic())
+    {
+        bail!("the Discord bot token is malformed: it is three dot-separated parts, as copied from the Developer Portal (Bot → Reset Token)");
+    }
+    Ok(token.to_string())
+}
+
+/// `infusion-faq serve`: opens the engine and runs the bot until Ctrl-C or
+/// SIGTERM, or until Discord ends the session for good (e.g. a rejected token).
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    // Check what needs no network first: a bad token or setting fails fast.
+    bot_token(&config.discord)?;
+    Settings::from_config(&config.discord)?;
+    let paths = config.paths();
+    let settings = config.engine.clone();
+    let engine = tokio::task::spawn_blocking(move || Engine::open(&paths, settings))
+        .await
+        .context("the engine build stopped")?
+        .context("cannot open the answer engine")?;
+    serve_with_engine(&config, Arc::new(ArcSwap::from_pointee(engine))).await
+}
+
+/// Runs the bot on an engine the caller may swap while it serves.
+pub async fn serve_with_engine(
+    config: &Config,
+    engine: Arc<ArcSwap<Engine>>,
+) -> anyhow::Result<()> {
+    let token = bot_token(&config.discord)?;
+    let settings = Settings::from_config(&config.discord)?;
+    let mut http =
+        serenity::HttpBuilder::new(&token).default_allowed_mentions(render::no_mentions());
+    if let Some(url) = &settings.api_url {
+        // serenity only honours a proxy with its own rate limiter off; the
+        // proxy (twilight-http-proxy, a test's fake) does the rate limiting.
+        http = http.proxy(url).ratelimiter_disabled(true);
+    }
+    let http = http.build();
+    let me = http.get_current_user().await.map_err(|err| match &err {
+        serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(response))
+            if response.status_code.as_u16() == 401 =>
+        {
+            anyhow::anyhow!("Discord rejected the bot token (401 Unauthorized): check {TOKEN_ENV}")
+        }
+        _ => anyhow::anyhow!("cannot reach Discord: {}", redact(&err.to_string())),
+    })?;
+    info!(bot_id = %me.id, api_url = settings.api_url.as_deref().unwrap_or("https://discord.com"), "token accepted");
+
+    let intents = settings.intents();
+    let guilds = settings.guilds.clone();
+    let data = Data::new(engine, settings);
+    let options = poise::FrameworkOptions {
+        commands: vec![ask::ask(), find_answer::find_answer(), sources::sources()],
+        on_error: |error| Box::pin(on_error(error)),
+        event_handler: |framework, event| Box::pin(on_event(framework, event)),
+        allowed_mentions: Some(render::no_mentions()),
+        prefix_options: poise::PrefixFrameworkOptions {
+            prefix: None,
+            mention_as_prefix: false,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let framework = poise::Framework::builder()
+        .options(options)
+        .setup(move |ctx, ready, framework| {
+            Box::pin(async move {
+                register_commands(ctx, &framework.options().commands, &guilds).await;
+                info!(bot_id = %ready.user.id, guilds = ready.guilds.len(), "connected to the gateway");
+                Ok(data)
+            })
+        })
+        .build();
+    let mut client = serenity::ClientBuilder::new_with_http(http, intents)
+        .framework(framework)
+        .await
+        .context("cannot start the Discord client")?;
+    let shards = client.shard_manager.clone();
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        info!("shutting down");
+        shards.shutdown_all().await;
+    });
+    client.start().await.map_err(|err| match err {
+        serenity::Error::Gateway(serenity::GatewayError::InvalidAuthentication) => {
+            anyhow::anyhow!("Discord rejected the bot token: check {TOKEN_ENV}")
+        }
+        serenity::Error::Gateway(serenity::GatewayError::DisallowedGatewayIntents) => {
+            anyhow::anyhow!("Discord refused the Message Content intent: switch it on in the Developer Portal (Bot → Privileged Gateway Intents), or leave mention_channels empty and answer_dms off")
+        }
+        other => anyhow::anyhow!("the Discord connection failed: {}", redact(&other.to_string())),
+    })
+}
+
+/// Registers the commands in each configured guild (instant), else globally.
+async fn register_commands(
+    ctx: &serenity::Context,
+    commands: &[poise::Command<Data, Error>],
+    guilds: &[u64],
+) {
+    if guilds.is_empty() {
+        match poise::builtins::register_globally(ctx, commands).await {
+            Ok(()) => info!(commands = commands.len(), "commands registered globally"),
+            Err(err) => error!(error = %redact(&err.to_string()), "cannot register the commands"),
+        }
+    }
+    for &guild in guilds {
+        let id = serenity::GuildId::new(guild);
+        match poise::builtins::register_in_guild(ctx, commands, id).await {
+            Ok(()) => info!(
+                guild_id = guild,
+                commands = commands.len(),
+                "commands registered in guild"
+            ),
+            Err(err) => {
+                error!(guild_id = guild, error = %redact(&err.to_string()), "cannot register the commands")
+            }
+        }
+    }
+}
+
+async fn on_event(
+    framework: poise::FrameworkContext<'_, Data, Error>,
+    event: &serenity::FullEvent,
+) -> Result<(), Error> {
+    match event {
+        serenity::FullEvent::Message { new_message } => {
+            let ctx = framework.serenity_context;
+            mentions::on_message(ctx, new_message, framework.bot_id(), framework.user_data).await
+        }
+        serenity::FullEvent::Resume { .. } => {
+            info!("gateway session resumed");
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Logs the error chain (without question text or names) and tells the
+/// member, when there is one to tell, a short sentence.
+async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
+    match error {
+        poise::FrameworkError::Command { error, ctx, .. } => {
+            let (guild, channel) = place(ctx.guild_id(), ctx.channel_id());
+            warn!(
+                command = %ctx.command().qualified_name,
+                guild_id = %guild,
+                channel_id = %channel,
+                error = %redact(&format!("{error:#}")),
+                "command failed"
+            );
+            if let Err(err) = ctx.send(Reply::notice(SORRY).to_poise(true)).await {
+                warn!(error = %redact(&err.to_string()), "cannot tell the member");
+            }
+        }
+        poise::FrameworkError::EventHandler { error, event, .. } => {
+            warn!(
+                event = event.snake_case_name(),
+                error = %redact(&format!("{error:#}")),
+                "event handler failed"
+            );
+        }
+        poise::FrameworkError::Setup { error, .. } => {
+            error!(error = %redact(&format!("{error:#}")), "start-up failed");
+        }
+        other => {
+            // Other framework errors can quote the member's input: log their
+            // kind only.
+            let command = other
+                .ctx()
+                .map(|ctx| ctx.command().qualified_name.to_string())
+                .unwrap_or_default();
+            warn!(
+                command,
+                kind = framework_error_kind(&other),
+                "interaction not handled"
+            );
+            if let Some(ctx) = other.ctx() {
+                let _ = ctx.send(Reply::notice(SORRY).to_poise(true)).await;
+            }
+        }
+    }
+}
+
+fn framework_error_kind(error: &poise::FrameworkError<'_, Data, Error>) -> &'static str {
+    use poise::FrameworkError as E;
+    match error {
+        E::ArgumentParse { .. } => "argument_parse",
+        E::CommandStructureMismatch { .. } => "command_structure_mismatch",
+        E::CommandPanic { .. } => "command_panic",
+        E::UnknownInteraction { .. } => "unknown_interaction",
+        E::MissingBotPermissions { .. } => "missing_bot_permissions",
+        E::MissingUserPermissions { .. } => "missing_user_permissions",
+        _ => "other",
+    }
+}
+
+/// Ids for the log: ("dm" or the guild id, the channel id).
+pub fn place(guild: Option<serenity::GuildId>, channel: serenity::ChannelId) -> (String, String) {
+    (
+        guild.map_or_else(|| "dm".to_string(), |g| g.to_string()),
+        channel.to_string(),
+    )
+}
+
+/// Hides interaction and webhook tokens that error messages may carry in URLs.
+pub fn redact(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = ["/interactions/", "/webhooks/"]
+        .iter()
+        .filter_map(|m| rest.find(m).map(|i| (i, m.len())))
+        .min()
+    {
+        let (i, len) = at;
+        out.push_str(&rest[..i + len]);
+        rest = &rest[i + len..];
+        // Keep the id, hide the token after it.
+        let id_end = rest.find('/').unwrap_or(rest.len());
+        out.push_str(&rest[..id_end]);
+        rest = &rest[id_end..];
+        if let Some(after) = rest.strip_prefix('/') {
+            let token_end = after
+                .find(|c: char| c == '/' || c == '?' || c == ')' || c.is_whitespace())
+                .unwrap_or(after.len());
+            out.push_str("/<token>");
+            rest = &after[token_end..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(term) => term,
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// The log filter of `serve` at a given level: serenity's own spans carry
+/// whole gateway events (question text included) and one of its warnings
+/// prints a payload it could not read, so below `debug` serenity only logs
+/// warnings and its gateway reader only errors.
+pub fn log_filter(level: &str) -> String {
+    match level.trim() {
+        "info" | "warn" => format!("{level},serenity=warn,serenity::gateway::ws=error"),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Secret;
+
+    #[test]
+    fn tokens_are_checked_without_ever_being_shown() {
+        let mut discord = DiscordConfig::default();
+        let err = bot_token(&discord).unwrap_err().to_string();
+        assert!(err.contains("DISCORD_TOKEN"), "{err}");
+        for bad in ["not-a-token", "a.b", "a.b.c.d", "a.b c.d", "Mz\u{e9}.x.y"] {
+            discord.token = Some(Secret::new(bad));
+            let err = bot_token(&discord).unwrap_err().to_string();
+            assert!(err.contains("malformed") && !err.contains(bad), "{err}");
+        }
+        discord.token = Some(Secret::new("Bot MTIz.NDU2.Nzg5"));
+        assert_eq!(bot_token(&discord).unwrap(), "MTIz.NDU2.Nzg5");
+    }
+
+    #[test]
+    fn bad_settings_are_one_sentence() {
+        let mut discord = DiscordConfig {
+            api_url: Some("127.0.0.1:3000".into()),
+            ..Default::default()
+        };
+        let err = Settings::from_config(&discord).unwrap_err().to_string();
+        assert!(err.contains("api_url") && !err.contains('\n'), "{err}");
+        discord.api_url = Some("http://127.0.0.1:3000/".into());
+        let settings = Settings::from_config(&discord).unwrap();
+        assert_eq!(settings.api_url.as_deref(), Some("http://127.0.0.1:3000"));
+        discord.guilds = vec![0];
+        assert!(Settings::from_config(&discord).is_err());
+    }
+
+    #[test]
+    fn message_intents_are_asked_for_only_when_messages_are_answered() {
+        let mut discord = DiscordConfig::default();
+        let settings = Settings::from_config(&discord).unwrap();
+        assert!(settings.intents().is_empty());
+        discord.answer_dms = true;
+        let intents = Settings::from_config(&discord).unwrap().intents();
+        assert!(intents.contains(serenity::GatewayIntents::MESSAGE_CONTENT));
+        assert!(intents.contains(serenity::GatewayIntents::DIRECT_MESSAGES));
+        assert!(!intents.contains(serenity::GatewayIntents::GUILD_MESSAGES));
+    }
+
+    #[test]
+    fn interaction_tokens_are_redacted_from_errors() {
+        let text = "error sending request for url (http://x/api/v10/interactions/123/aW50ZXJhY3Rpb24/callback): boom; /webhooks/9/tok?wait=true";
+        assert_eq!(
+            redact(text),
+            "error sending request for url (http://x/api/v10/interactions/123/<token>/callback): boom; /webhooks/9/<token>?wait=true"
+        );
+        assert_eq!(redact("nothing here"), "nothing here");
+    }
+}
