@@ -1,0 +1,272 @@
+//! `infusion-faq serve` as a process: a missing, malformed or rejected token
+//! or a bad config is a one-line error and exit 1, the token never shows,
+//! and at the default log level the log holds verdicts, latencies and ids,
+//! never question text or member names.
+
+#[path = "support/fake_discord/mod.rs"]
+mod fake_discord;
+
+use std::path::Path;
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+
+use fake_discord::app::{copy_corpus, TOKEN};
+use fake_discord::payloads::{self, Place, ALICE, BOB, MENTION_CHANNEL};
+use fake_discord::{FakeDiscord, TIMEOUT};
+use serde_json::json;
+use tokio::io::AsyncReadExt;
+use tokio::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_infusion-faq");
+
+/// A config file for `dir` (corpus copied in), pointing at `api_url`.
+fn write_config(dir: &Path, api_url: &str, extra: &str) -> std::path::PathBuf {
+    copy_corpus(&dir.join("corpus"));
+    let path = dir.join("infusion-faq.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "corpus = \"corpus\"\nindex = \"index\"\n{extra}\n[discord]\napi_url = \"{api_url}\"\nguilds = [{}]\nmention_channels = [{MENTION_CHANNEL}]\nanswer_dms = true\n",
+            payloads::GUILD
+        ),
+    )
+    .unwrap();
+    path
+}
+
+fn serve(config: &Path, token: Option<&str>) -> Command {
+    let mut command = Command::new(BIN);
+    command
+        .arg("serve")
+        .arg("--config")
+        .arg(config)
+        .env_remove("RUST_LOG")
+        .env_remove("INFUSION_FAQ_CONFIG")
+        .env_remove("DISCORD_TOKEN")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    if let Some(token) = token {
+        command.env("DISCORD_TOKEN", token);
+    }
+    command
+}
+
+/// Runs `serve` to its end; returns (exit code, stderr).
+async fn run_to_end(mut command: Command) -> (Option<i32>, String) {
+    let output = tokio::time::timeout(TIMEOUT, command.output())
+        .await
+        .expect("serve ends")
+        .expect("serve runs");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn assert_one_line_error(stderr: &str, expected: &str) {
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr:?}");
+    assert!(stderr.starts_with("error: "), "{stderr:?}");
+    assert!(stderr.contains(expected), "{stderr:?}");
+}
+
+#[tokio::test]
+async fn a_missing_token_is_a_one_line_error_and_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), "http://127.0.0.1:9", "");
+    let (code, stderr) = run_to_end(serve(&config, None)).await;
+    assert_eq!(code, Some(1));
+    assert_one_line_error(
+        &stderr,
+        "no Discord bot token: set the environment variable DISCORD_TOKEN",
+    );
+}
+
+#[tokio::test]
+async fn a_malformed_token_is_a_one_line_error_that_does_not_show_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), "http://127.0.0.1:9", "");
+    for token in [
+        "not-a-token-secret",
+        "abc.def.ghi.jkl-secret",
+        "abc.d ef.secret",
+    ] {
+        let (code, stderr) = run_to_end(serve(&config, Some(token))).await;
+        assert_eq!(code, Some(1), "{token}");
+        assert_one_line_error(&stderr, "the Discord bot token is malformed");
+        assert!(!stderr.contains("secret"), "{stderr}");
+    }
+}
+
+#[tokio::test]
+async fn a_bad_config_is_a_one_line_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), "localhost:3000", "");
+    let (code, stderr) = run_to_end(serve(&config, Some(TOKEN))).await;
+    assert_eq!(code, Some(1));
+    assert_one_line_error(&stderr, "api_url \"localhost:3000\" is not a base URL");
+    assert!(!stderr.contains(TOKEN));
+    let typo = write_config(dir.path(), "http://127.0.0.1:9", "log_levle = \"info\"");
+    let (code, stderr) = run_to_end(serve(&typo, Some(TOKEN))).await;
+    assert_eq!(code, Some(1));
+    assert_one_line_error(&stderr, "log_levle");
+}
+
+#[tokio::test]
+async fn a_token_discord_rejects_is_a_one_line_error_that_does_not_show_it() {
+    let fake = FakeDiscord::start(TOKEN).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), &fake.url(), "");
+    let wrong = "OTk5OTk5OTk5OTk5OTk5OTk5.Wrong1.wrong-token-secret-0123456789";
+    let (code, stderr) = run_to_end(serve(&config, Some(wrong))).await;
+    assert_eq!(code, Some(1));
+    let error = stderr.lines().last().unwrap_or_default();
+    assert!(
+        error.starts_with("error: Discord rejected the bot token (401 Unauthorized)"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("secret"), "{stderr}");
+    assert_eq!(
+        fake.requests().last().map(|r| r.authorization.clone()),
+        Some(Some(format!("Bot {wrong}")))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_default_log_holds_verdicts_and_ids_but_no_question_name_or_token() {
+    let fake = FakeDiscord::start(TOKEN).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), &fake.url(), "");
+    let mut child = serve(&config, Some(TOKEN)).spawn().expect("serve starts");
+    let mut stderr = child.stderr.take().unwrap();
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let (grew, mut log_changed) = tokio::sync::watch::channel(0usize);
+    let reader = {
+        let log = Arc::clone(&log);
+        tokio::spawn(async move {
+            let mut buffer = [0u8; 4096];
+            while let Ok(n) = stderr.read(&mut buffer).await {
+                if n == 0 {
+                    break;
+                }
+                log.lock().unwrap().extend_from_slice(&buffer[..n]);
+                grew.send_modify(|total| *total += n);
+            }
+        })
+    };
+    fake.wait_for("the commands to be registered", |calls| {
+        calls
+            .iter()
+            .find(|r| r.method == "PUT" && r.path.ends_with("/commands"))
+            .cloned()
+    })
+    .await;
+    // A slash command, a mention and a DM, each with recognisable words.
+    let id = fake.id();
+    let token = format!("interaction-token-{id}");
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        payloads::slash_command(
+            id,
+            &token,
+            ("ask", fake.command_id("ask")),
+            json!([{"name": "question", "type": 3, "value": "How is Tysabri given?"}]),
+            Place::Guild {
+                channel: MENTION_CHANNEL,
+            },
+            ALICE,
+        ),
+    )
+    .await;
+    fake.wait_for_call(
+        "POST",
+        &format!("/api/v10/interactions/{id}/{token}/callback"),
+    )
+    .await;
+    let mention = fake.id();
+    fake.dispatch(
+        "MESSAGE_CREATE",
+        payloads::message(
+            mention,
+            Place::Guild {
+                channel: MENTION_CHANNEL,
+            },
+            ALICE,
+            &format!("<@{}> my throat is closing", payloads::APP_ID),
+            &[payloads::bot_user()],
+        ),
+    )
+    .await;
+    let dm = fake.id();
+    fake.dispatch(
+        "MESSAGE_CREATE",
+        payloads::message(
+            dm,
+            Place::Dm,
+            BOB,
+            "what is the capital of France",
+            &[],
+        ),
+    )
+    .await;
+    for message in [mention, dm] {
+        fake.wait_for(&format!("a reply to {message}"), |calls| {
+            calls
+                .iter()
+                .find(|r| fake_discord::app::replies_to(r, message))
+                .cloned()
+        })
+        .await;
+    }
+    // Wait for the three "answered" lines, then stop the bot.
+    let deadline = tokio::time::Instant::now() + TIMEOUT;
+    while String::from_utf8_lossy(&log.lock().unwrap())
+        .matches("answered")
+        .count()
+        < 3
+    {
+        tokio::time::timeout_at(deadline, log_changed.changed())
+            .await
+            .expect("three answered lines in the log")
+            .expect("the log is open");
+    }
+    child.kill().await.expect("stop serve");
+    let _ = reader.await;
+    let log = strip_ansi(&String::from_utf8_lossy(&log.lock().unwrap()));
+    for line in [
+        "verdict=\"answer\"",
+        "verdict=\"urgent\"",
+        "verdict=\"no_answer\"",
+    ] {
+        assert!(log.contains(line), "{line} in:\n{log}");
+    }
+    assert!(
+        log.contains(&format!("guild_id={}", payloads::GUILD)),
+        "{log}"
+    );
+    assert!(
+        log.contains(&format!("channel_id={MENTION_CHANNEL}")),
+        "{log}"
+    );
+    assert!(log.contains("latency_ms="), "{log}");
+    for secret in [
+        "Tysabri",
+        "France",
+        "throat",
+        ALICE.name,
+        BOB.name,
+        TOKEN,
+        "interaction-token-",
+    ] {
+        assert!(!log.contains(secret), "{secret:?} in the log:\n{log}");
+    }
+}
+
+/// The log without terminal colour codes.
+fn strip_ansi(text: &str) -> String {
+    regex::Regex::new("\x1b\\[[0-9;]*m")
+        .unwrap()
+        .replace_all(text, "")
+        .into_owned()
+}
