@@ -71,6 +71,8 @@ impl Default for EngineSettings {
 
 /// Passages ranked before coverage decides.
 const CANDIDATES: usize = 12;
+/// Topics listed with a "no answer".
+const SUGGESTIONS: usize = 5;
 /// Score factor for the first passage of a section.
 const LEAD_PRIOR: f32 = 1.1;
 
@@ -210,13 +212,20 @@ impl Engine {
     pub fn ask(&self, question: &str) -> Verdict {
         let question = clean_question(question);
         let urgent = triage(&question);
-        let (hits, plan) = match self.search(&question) {
-            Ok((candidates, plan)) => (self.select(candidates), plan),
+        let candidates = match self.search(&question) {
+            Ok((candidates, _)) => candidates,
             Err(err) => {
                 tracing::error!(error = %err, "search failed");
-                (Vec::new(), QueryPlan::default())
+                Vec::new()
             }
         };
+        // Sections that touch the question, nearest first, for "no answer".
+        let near: Vec<String> = candidates
+            .iter()
+            .filter(|h| h.coverage > 0.0)
+            .filter_map(|h| h.passage.heading_path.last().cloned())
+            .collect();
+        let hits = self.select(candidates);
         match urgent {
             Some(kind) => Verdict::Urgent {
                 kind,
@@ -224,7 +233,7 @@ impl Engine {
                 hits,
             },
             None if hits.is_empty() => Verdict::NoAnswer {
-                suggestions: self.suggestions(&plan),
+                suggestions: self.suggestions(near),
             },
             None => Verdict::Answer { hits },
         }
@@ -364,9 +373,19 @@ impl Engine {
         covered
     }
 
-    fn suggestions(&self, plan: &QueryPlan) -> Vec<String> {
-        let _ = plan;
-        self.topics.iter().take(6).cloned().collect()
+    /// A few topics the articles cover: those nearest the question, then
+    /// the corpus's own sections in reading order.
+    fn suggestions(&self, near: Vec<String>) -> Vec<String> {
+        let mut topics: Vec<String> = Vec::with_capacity(SUGGESTIONS);
+        for topic in near.into_iter().chain(self.topics.iter().cloned()) {
+            if topics.len() == SUGGESTIONS {
+                break;
+            }
+            if !topics.contains(&topic) {
+                topics.push(topic);
+            }
+        }
+        topics
     }
 }
 

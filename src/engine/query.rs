@@ -556,3 +556,135 @@ fn push_concept(plan: &mut QueryPlan, concept: Concept) {
         plan.concepts.push(concept);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::{SynonymGroup, Synonyms};
+    use crate::engine::analysis::{analyzer, ANALYZER};
+    use crate::engine::index::schema;
+    use tantivy::{Index, TantivyDocument};
+
+    /// A planner over a tiny in-memory index of `texts`.
+    fn with_planner(
+        texts: &[&str],
+        groups: &[(&[&str], bool)],
+        test: impl FnOnce(&Planner, &mut TextAnalyzer),
+    ) {
+        let (schema, fields) = schema();
+        let index = Index::create_in_ram(schema);
+        index.tokenizers().register(ANALYZER, analyzer());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for (i, text) in texts.iter().enumerate() {
+            let mut doc = TantivyDocument::default();
+            doc.add_u64(fields.passage, i as u64);
+            doc.add_text(fields.text, *text);
+            writer.add_document(doc).unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let mut analyzer = analyzer();
+        let synonyms = Synonyms {
+            groups: groups
+                .iter()
+                .map(|(terms, entity)| SynonymGroup {
+                    terms: terms.iter().map(|t| t.to_string()).collect(),
+                    entity: *entity,
+                })
+                .collect(),
+        };
+        let table = SynonymTable::new(&synonyms, &mut analyzer);
+        let cues = AnswerCues::new(&mut analyzer);
+        let speller = Speller::default();
+        let planner = Planner {
+            searcher: &searcher,
+            fields,
+            synonyms: &table,
+            speller: &speller,
+            cues: &cues,
+        };
+        test(&planner, &mut analyzer);
+    }
+
+    fn alternatives(concept: &Concept) -> Vec<String> {
+        concept.alternatives.iter().map(|p| p.join(" ")).collect()
+    }
+
+    #[test]
+    fn multi_word_synonyms_match_longest_first_and_expand_to_their_group() {
+        let texts = [
+            "plasmapheresis removes blood",
+            "hepatitis b may come back",
+            "hepatitis is rare",
+        ];
+        let groups: &[(&[&str], bool)] = &[
+            (&["plasma exchange", "plasmapheresis"], false),
+            (&["hep B", "hepatitis B"], false),
+            (&["hepatitis", "liver inflammation"], false),
+        ];
+        with_planner(&texts, groups, |planner, analyzer| {
+            let plan = planner.plan("what is plasma exchange and hep B", analyzer);
+            let found: Vec<Vec<String>> = plan.concepts.iter().map(alternatives).collect();
+            assert_eq!(
+                found,
+                [
+                    vec!["plasma exchang", "plasmapheresi"],
+                    vec!["hep b", "hepat b"]
+                ]
+            );
+            // "hepatitis b" is one concept, not "hepatitis" and "b".
+            let plan = planner.plan("hepatitis b", analyzer);
+            assert_eq!(plan.concepts.len(), 1);
+            assert_eq!(alternatives(&plan.concepts[0]), ["hepat b", "hep b"]);
+        });
+    }
+
+    #[test]
+    fn filler_is_dropped_weak_words_do_not_count_and_unknown_words_do() {
+        let texts = [
+            "tysabri is given every four weeks",
+            "ocrevus is given twice",
+        ];
+        with_planner(&texts, &[], |planner, analyzer| {
+            let plan = planner.plan("how often is tysabri given to u in kesimpta", analyzer);
+            let surfaces: Vec<&str> = plan.concepts.iter().map(|c| c.surface.as_str()).collect();
+            assert_eq!(surfaces, ["tysabri", "given", "kesimpta"]);
+            assert!(plan.concepts[1].weak);
+            assert_eq!(plan.concepts[2].recognised, Recognised::Unknown);
+            let weights: f32 = [&plan.concepts[0], &plan.concepts[2]]
+                .iter()
+                .map(|c| c.weight)
+                .sum();
+            assert!(
+                (plan.total_weight() - weights).abs() < 1e-6,
+                "weak words are not in the total"
+            );
+            assert!(plan.cues.contains(&"everi".to_string()), "{:?}", plan.cues);
+        });
+    }
+
+    #[test]
+    fn misspellings_are_corrected_into_their_synonym_group() {
+        let texts = ["natalizumab works", "tysabri dosing"];
+        let groups: &[(&[&str], bool)] = &[(&["Tysabri", "natalizumab"], true)];
+        with_planner(&texts, groups, |planner, analyzer| {
+            let plan = planner.plan("tysbari", analyzer);
+            let concept = &plan.concepts[0];
+            assert!(
+                matches!(&concept.recognised, Recognised::Corrected { to, .. } if to == "tysabri")
+            );
+            assert_eq!(alternatives(concept), ["tysabri", "natalizumab"]);
+            assert!(concept.entity);
+        });
+    }
+
+    #[test]
+    fn derived_words_fall_back_to_their_base_form() {
+        with_planner(&["there is no cure"], &[], |planner, analyzer| {
+            let plan = planner.plan("is it curable", analyzer);
+            assert!(
+                matches!(&plan.concepts[0].recognised, Recognised::Corrected { to, .. } if to == "cure")
+            );
+        });
+    }
+}
