@@ -27,7 +27,10 @@ const QUESTIONS: &[&str] = &[
 ];
 
 fn main() {
-    let articles: usize = std::env::var("BENCH_ARTICLES").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
+    let articles: usize = std::env::var("BENCH_ARTICLES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
     let shipped = shipped_engine();
     let synthetic_dir = tempfile::tempdir().unwrap();
     write_synthetic_corpus(synthetic_dir.path(), articles);
@@ -76,7 +79,8 @@ fn build_synthetic(corpus: &Path) -> (Engine, Duration) {
     let index = tempfile::tempdir().unwrap().keep();
     let started = Instant::now();
     let loaded = Corpus::load(corpus).unwrap();
-    let engine = Engine::from_corpus(loaded, &index, EngineSettings::default(), true, &|_, _| {}).unwrap();
+    let engine =
+        Engine::from_corpus(loaded, &index, EngineSettings::default(), true, &|_, _| {}).unwrap();
     (engine, started.elapsed())
 }
 
@@ -90,7 +94,12 @@ fn report(label: &str, engine: &Engine) {
         .collect();
     micros.sort_unstable();
     let at = |p: f64| micros[((p * micros.len() as f64) as usize).min(micros.len() - 1)];
-    println!("{label}: p50 {} µs, p99 {} µs, max {} µs", at(0.50), at(0.99), micros[micros.len() - 1]);
+    println!(
+        "{label}: p50 {} µs, p99 {} µs, max {} µs",
+        at(0.50),
+        at(0.99),
+        micros[micros.len() - 1]
+    );
 }
 
 fn peak_rss_mib() -> u64 {
@@ -116,17 +125,50 @@ fn write_synthetic_corpus(dir: &Path, count: usize) {
         rng
     };
     const SYLLABLES: &[&str] = &[
-        "ma", "li", "zu", "mab", "tra", "ne", "ox", "ri", "vo", "sta", "cel", "pro", "dex", "fin", "gol", "ib",
-        "an", "ter", "mo", "ca", "lu", "sen", "dra", "pi",
+        "ma", "li", "zu", "mab", "tra", "ne", "ox", "ri", "vo", "sta", "cel", "pro", "dex", "fin",
+        "gol", "ib", "an", "ter", "mo", "ca", "lu", "sen", "dra", "pi",
     ];
     const COMMON: &[&str] = &[
-        "the", "patients", "infusion", "treatment", "may", "can", "cause", "side", "effects", "doctor", "dose",
-        "every", "weeks", "months", "risk", "blood", "immune", "system", "relapse", "symptoms", "nerve", "brain",
-        "therapy", "clinic", "nurse", "reaction", "hours", "after", "before", "with", "and", "of", "in", "is",
+        "the",
+        "patients",
+        "infusion",
+        "treatment",
+        "may",
+        "can",
+        "cause",
+        "side",
+        "effects",
+        "doctor",
+        "dose",
+        "every",
+        "weeks",
+        "months",
+        "risk",
+        "blood",
+        "immune",
+        "system",
+        "relapse",
+        "symptoms",
+        "nerve",
+        "brain",
+        "therapy",
+        "clinic",
+        "nurse",
+        "reaction",
+        "hours",
+        "after",
+        "before",
+        "with",
+        "and",
+        "of",
+        "in",
+        "is",
     ];
     let word = |next: &mut dyn FnMut() -> u64| -> String {
-        if next() % 3 == 0 {
-            (0..2 + next() % 3).map(|_| SYLLABLES[(next() % SYLLABLES.len() as u64) as usize]).collect()
+        if next().is_multiple_of(3) {
+            (0..2 + next() % 3)
+                .map(|_| SYLLABLES[(next() % SYLLABLES.len() as u64) as usize])
+                .collect()
         } else {
             COMMON[(next() % COMMON.len() as u64) as usize].to_string()
         }
@@ -136,18 +178,22 @@ fn write_synthetic_corpus(dir: &Path, count: usize) {
         let mut s: String = (0..n).map(|_| word(next)).collect::<Vec<_>>().join(" ");
         s.push('.');
         let mut chars = s.chars();
-        chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
+        chars
+            .next()
+            .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
+            .unwrap_or_default()
     };
     for a in 0..count {
         let mut body = String::new();
         for s in 0..3 + next() % 3 {
             body.push_str(&format!("## Section {s} {}\n\n", word(&mut next)));
             for _ in 0..2 + next() % 3 {
-                let paragraph: Vec<String> = (0..2 + next() % 4).map(|_| sentence(&mut next)).collect();
+                let paragraph: Vec<String> =
+                    (0..2 + next() % 4).map(|_| sentence(&mut next)).collect();
                 body.push_str(&paragraph.join(" "));
                 body.push_str("\n\n");
             }
-            if next() % 2 == 0 {
+            if next().is_multiple_of(2) {
                 body.push_str("Effects can include:\n\n");
                 for _ in 0..3 + next() % 4 {
                     body.push_str(&format!("- {} {}\n", word(&mut next), word(&mut next)));
