@@ -10,6 +10,7 @@ pub mod corpus;
 pub mod discord;
 pub mod engine;
 pub mod eval;
+pub mod moderation;
 pub mod render;
 mod toml_error;
 

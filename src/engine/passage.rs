@@ -87,6 +87,14 @@ pub fn cut_passages(corpus: &Corpus) -> Vec<Passage> {
     passages
 }
 
+/// The passages of one article alone (numbered from 0), e.g. to preview a
+/// moderator's upload.
+pub fn passages_of(article: &Arc<Article>) -> Vec<Passage> {
+    let mut out = Vec::new();
+    cut_article(article, &mut out);
+    out
+}
+
 fn cut_article(article: &Arc<Article>, out: &mut Vec<Passage>) {
     // A short signpost sentence that is all a section says before its
     // subsections ("The infusion process itself can cause side effects…")

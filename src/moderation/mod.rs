@@ -1,0 +1,30 @@
+//! Keeping the corpus current: validated, durable, versioned and audited
+//! changes ([`store`]), a live engine that takes them in without downtime
+//! ([`live`]), and members' feedback ([`feedback`]). No Discord types here:
+//! the bot's admin commands and the `corpus` command line share this code.
+
+pub mod audit;
+pub mod durable;
+pub mod live;
+pub mod store;
+
+/// Who made a change: a Discord moderator or a shell user.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Actor {
+    /// Discord user id, or `cli:USER` for the command line.
+    pub id: String,
+    pub name: String,
+}
+
+impl Actor {
+    /// The person running the command line.
+    pub fn command_line() -> Actor {
+        let user = std::env::var("USER")
+            .or_else(|_| std::env::var("USERNAME"))
+            .unwrap_or_else(|_| "unknown".to_string());
+        Actor {
+            id: format!("cli:{user}"),
+            name: user,
+        }
+    }
+}

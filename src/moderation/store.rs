@@ -1,0 +1,646 @@
+//! Changes to the corpus, made safely: every upload is validated before
+//! anything is written; every version of an article and of the synonyms file
+//! is kept under `corpus/.history/`; every write is atomic and durable; every
+//! change is audited. The Discord admin commands and `infusion-faq corpus …`
+//! both go through [`CorpusStore`].
+//!
+//! Order of a change: the new version is saved in the history, then the live
+//! file is replaced, then the audit entry is appended. A crash before the live
+//! write leaves the old corpus (and a spare history version); after it, the
+//! new one. Never a mix.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::audit::{now, AuditEntry, AuditLog};
+use super::durable::{remove_durably, write_atomic};
+use super::Actor;
+use crate::corpus::{is_article_file, parse_article, parse_synonyms, Article, Problem, SYNONYMS_FILE};
+use crate::engine::passage::passages_of;
+
+/// Folder (inside the corpus folder) holding every version and the audit log.
+pub const HISTORY_DIR: &str = ".history";
+/// A review date older than this many days earns a warning in a preview.
+const STALE_REVIEW_DAYS: u64 = 2 * 365;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ModerationError {
+    /// The upload has problems; nothing was changed.
+    #[error("{}", list(.0))]
+    Invalid(Vec<Problem>),
+    #[error("no article has the id {0:?} (see the list of articles)")]
+    UnknownId(String),
+    #[error("an article with the id {0:?} already exists: use replace to change it")]
+    Exists(String),
+    #[error("the file's id is {found:?}, not {expected:?}: replace keeps an article's id")]
+    IdMismatch { expected: String, found: String },
+    #[error("{target:?} has no version {version} (versions: {available})")]
+    UnknownVersion {
+        target: String,
+        version: u32,
+        available: String,
+    },
+    #[error("that is already the current version of {0:?}; nothing changed")]
+    Unchanged(String),
+    #[error("cannot write {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+fn list(problems: &[Problem]) -> String {
+    problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("; ")
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ModerationError + '_ {
+    move |source| ModerationError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// What a moderator sees before confirming an upload.
+#[derive(Debug, Clone, Serialize)]
+pub struct Preview {
+    pub id: String,
+    pub title: String,
+    pub publisher: String,
+    pub url: String,
+    /// Section headings in reading order ("Side effects › Natalizumab (Tysabri)").
+    pub sections: Vec<String>,
+    pub passages: usize,
+    /// Not errors, but worth a second look (no review date, an old one…).
+    pub warnings: Vec<String>,
+    /// For a replacement: what changed against the current version.
+    pub changes: Option<String>,
+}
+
+/// A change made.
+#[derive(Debug, Clone, Serialize)]
+pub struct Change {
+    pub action: &'static str,
+    pub target: String,
+    pub old_version: Option<u32>,
+    pub new_version: Option<u32>,
+    pub summary: String,
+}
+
+/// One kept version.
+#[derive(Debug, Clone, Serialize)]
+pub struct Version {
+    pub number: u32,
+    /// When it was saved (UTC), from the file's time.
+    pub saved: String,
+    pub bytes: u64,
+    /// It is what the corpus holds now.
+    pub current: bool,
+}
+
+/// An article as listed.
+#[derive(Debug, Clone, Serialize)]
+pub struct Listed {
+    pub id: String,
+    pub title: String,
+    pub publisher: String,
+    pub file: String,
+    pub reviewed: Option<String>,
+}
+
+/// The corpus folder, seen as something moderators change.
+#[derive(Debug, Clone)]
+pub struct CorpusStore {
+    dir: PathBuf,
+}
+
+impl CorpusStore {
+    pub fn new(dir: &Path) -> CorpusStore {
+        CorpusStore { dir: dir.to_path_buf() }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn audit_log(&self) -> AuditLog {
+        AuditLog::new(self.dir.join(HISTORY_DIR).join("audit.jsonl"))
+    }
+
+    /// Checks an upload meant to become a new article.
+    pub fn preview_add(&self, file_name: &str, bytes: &[u8]) -> Result<Preview, ModerationError> {
+        let article = parse_upload(file_name, bytes)?;
+        if self.locate(&article.meta.id)?.is_some() {
+            return Err(ModerationError::Exists(article.meta.id.clone()));
+        }
+        Ok(preview(&article, None))
+    }
+
+    /// Writes a new article and records it.
+    pub fn add(&self, file_name: &str, bytes: &[u8], actor: &Actor) -> Result<Change, ModerationError> {
+        let preview = self.preview_add(file_name, bytes)?;
+        let live = self.dir.join(format!("{}.md", preview.id));
+        let version = self.save_version(&self.article_history(&preview.id), "md", bytes)?;
+        write_atomic(&live, bytes).map_err(io(&live))?;
+        self.record(
+            actor,
+            "add",
+            &preview.id,
+            None,
+            Some(version),
+            format!(
+                "added {:?} ({}): {} sections, {} passages",
+                preview.title,
+                preview.publisher,
+                preview.sections.len(),
+                preview.passages
+            ),
+        )
+    }
+
+    /// Checks an upload meant to replace article `id`, and says what changes.
+    pub fn preview_replace(&self, id: &str, file_name: &str, bytes: &[u8]) -> Result<Preview, ModerationError> {
+        let article = parse_upload(file_name, bytes)?;
+        if article.meta.id != id {
+            return Err(ModerationError::IdMismatch {
+                expected: id.to_string(),
+                found: article.meta.id.clone(),
+            });
+        }
+        let (_, current) = self.current(id)?;
+        if current.as_slice() == bytes {
+            return Err(ModerationError::Unchanged(id.to_string()));
+        }
+        let old = parse_article(Path::new(file_name), &current).ok();
+        Ok(preview(&article, old.as_ref()))
+    }
+
+    /// Replaces article `id` with `bytes`, keeping the old version.
+    pub fn replace(&self, id: &str, file_name: &str, bytes: &[u8], actor: &Actor) -> Result<Change, ModerationError> {
+        let preview = self.preview_replace(id, file_name, bytes)?;
+        let (path, current) = self.current(id)?;
+        let history = self.article_history(id);
+        let old_version = self.ensure_saved(&history, "md", &current)?;
+        let new_version = self.save_version(&history, "md", bytes)?;
+        write_atomic(&path, bytes).map_err(io(&path))?;
+        let summary = preview.changes.unwrap_or_else(|| "replaced".to_string());
+        self.record(actor, "replace", id, Some(old_version), Some(new_version), summary)
+    }
+
+    /// Removes article `id`; its versions stay in the history for `restore`.
+    pub fn remove(&self, id: &str, actor: &Actor) -> Result<Change, ModerationError> {
+        let (path, current) = self.current(id)?;
+        let old_version = self.ensure_saved(&self.article_history(id), "md", &current)?;
+        remove_durably(&path).map_err(io(&path))?;
+        self.record(actor, "remove", id, Some(old_version), None, format!("removed {id:?}"))
+    }
+
+    /// The kept versions of article `id` (removed ones too), oldest first.
+    pub fn history(&self, id: &str) -> Result<Vec<Version>, ModerationError> {
+        let current = self.locate(id)?.map(|(_, bytes)| bytes);
+        let versions = self.versions(&self.article_history(id), current.as_deref())?;
+        if versions.is_empty() && current.is_none() {
+            return Err(ModerationError::UnknownId(id.to_string()));
+        }
+        Ok(versions)
+    }
+
+    /// Makes version `number` of article `id` current again (as a new version).
+    pub fn restore(&self, id: &str, number: u32, actor: &Actor) -> Result<Change, ModerationError> {
+        let history = self.article_history(id);
+        let bytes = self.version_bytes(&history, id, "md", number)?;
+        let current = self.locate(id)?;
+        if current.as_ref().is_some_and(|(_, b)| *b == bytes) {
+            return Err(ModerationError::Unchanged(id.to_string()));
+        }
+        // A kept version was valid when saved; check again, rules may have tightened.
+        parse_upload(&format!("{id}.md"), &bytes)?;
+        let (path, old_version) = match &current {
+            Some((path, old)) => (path.clone(), Some(self.ensure_saved(&history, "md", old)?)),
+            None => (self.dir.join(format!("{id}.md")), None),
+        };
+        let new_version = self.save_version(&history, "md", &bytes)?;
+        write_atomic(&path, &bytes).map_err(io(&path))?;
+        self.record(
+            actor,
+            "restore",
+            id,
+            old_version,
+            Some(new_version),
+            format!("restored {id:?} to version {number}"),
+        )
+    }
+
+    /// The synonyms file as it stands (empty when there is none).
+    pub fn synonyms(&self) -> Result<Vec<u8>, ModerationError> {
+        let path = self.dir.join(SYNONYMS_FILE);
+        match std::fs::read(&path) {
+            Ok(bytes) => Ok(bytes),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+            Err(err) => Err(io(&path)(err)),
+        }
+    }
+
+    /// Validates and replaces the synonyms file, keeping the old version.
+    pub fn replace_synonyms(&self, bytes: &[u8], actor: &Actor) -> Result<Change, ModerationError> {
+        let path = self.dir.join(SYNONYMS_FILE);
+        let synonyms = parse_synonyms(&path, bytes).map_err(ModerationError::Invalid)?;
+        let current = self.synonyms()?;
+        if current == bytes {
+            return Err(ModerationError::Unchanged("synonyms".to_string()));
+        }
+        let history = self.dir.join(HISTORY_DIR).join("synonyms");
+        let old_version = if current.is_empty() {
+            None
+        } else {
+            Some(self.ensure_saved(&history, "toml", &current)?)
+        };
+        let new_version = self.save_version(&history, "toml", bytes)?;
+        write_atomic(&path, bytes).map_err(io(&path))?;
+        self.record(
+            actor,
+            "synonyms",
+            "synonyms",
+            old_version,
+            Some(new_version),
+            format!("replaced the synonyms file: {} groups", synonyms.groups.len()),
+        )
+    }
+
+    /// The kept versions of the synonyms file.
+    pub fn synonyms_history(&self) -> Result<Vec<Version>, ModerationError> {
+        let current = self.synonyms()?;
+        self.versions(&self.dir.join(HISTORY_DIR).join("synonyms"), Some(&current))
+    }
+
+    /// Makes version `number` of the synonyms file current again.
+    pub fn restore_synonyms(&self, number: u32, actor: &Actor) -> Result<Change, ModerationError> {
+        let history = self.dir.join(HISTORY_DIR).join("synonyms");
+        let bytes = self.version_bytes(&history, "synonyms", "toml", number)?;
+        self.replace_synonyms(&bytes, actor)
+    }
+
+    /// Every article file, by id.
+    pub fn list(&self) -> Result<Vec<Listed>, ModerationError> {
+        let mut listed: Vec<Listed> = self
+            .article_files()?
+            .into_iter()
+            .filter_map(|(path, bytes)| {
+                let article = parse_article(&path, &bytes).ok()?;
+                Some(Listed {
+                    id: article.meta.id,
+                    title: article.meta.title,
+                    publisher: article.meta.publisher,
+                    file: path.file_name()?.to_string_lossy().into_owned(),
+                    reviewed: article.meta.reviewed,
+                })
+            })
+            .collect();
+        listed.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(listed)
+    }
+
+    /// The current file of article `id`.
+    pub fn current(&self, id: &str) -> Result<(PathBuf, Vec<u8>), ModerationError> {
+        self.locate(id)?.ok_or_else(|| ModerationError::UnknownId(id.to_string()))
+    }
+
+    fn article_files(&self) -> Result<Vec<(PathBuf, Vec<u8>)>, ModerationError> {
+        let entries = std::fs::read_dir(&self.dir).map_err(io(&self.dir))?;
+        let mut files = Vec::new();
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_file() && is_article_file(&path) {
+                let bytes = std::fs::read(&path).map_err(io(&path))?;
+                files.push((path, bytes));
+            }
+        }
+        files.sort();
+        Ok(files)
+    }
+
+    /// The file holding article `id`, whatever its name.
+    fn locate(&self, id: &str) -> Result<Option<(PathBuf, Vec<u8>)>, ModerationError> {
+        Ok(self
+            .article_files()?
+            .into_iter()
+            .find(|(path, bytes)| parse_article(path, bytes).is_ok_and(|a| a.meta.id == id)))
+    }
+
+    fn article_history(&self, id: &str) -> PathBuf {
+        self.dir.join(HISTORY_DIR).join("articles").join(id)
+    }
+
+    /// Version numbers kept in `folder`, ascending, with their files.
+    fn kept(&self, folder: &Path) -> Result<Vec<(u32, PathBuf)>, ModerationError> {
+        let entries = match std::fs::read_dir(folder) {
+            Ok(entries) => entries,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(err) => return Err(io(folder)(err)),
+        };
+        let mut kept: Vec<(u32, PathBuf)> = entries
+            .flatten()
+            .filter_map(|e| {
+                let path = e.path();
+                let number = path.file_stem()?.to_str()?.parse().ok()?;
+                Some((number, path))
+            })
+            .collect();
+        kept.sort();
+        Ok(kept)
+    }
+
+    fn versions(&self, folder: &Path, current: Option<&[u8]>) -> Result<Vec<Version>, ModerationError> {
+        let kept = self.kept(folder)?;
+        let last_matching = kept
+            .iter()
+            .rev()
+            .find(|(_, path)| current.is_some_and(|c| std::fs::read(path).is_ok_and(|b| b == c)))
+            .map(|(n, _)| *n);
+        kept.into_iter()
+            .map(|(number, path)| {
+                let meta = std::fs::metadata(&path).map_err(io(&path))?;
+                let saved = meta
+                    .modified()
+                    .map(|t| humantime::format_rfc3339_seconds(t).to_string())
+                    .unwrap_or_default();
+                Ok(Version {
+                    number,
+                    saved,
+                    bytes: meta.len(),
+                    current: Some(number) == last_matching,
+                })
+            })
+            .collect()
+    }
+
+    fn version_bytes(&self, folder: &Path, target: &str, ext: &str, number: u32) -> Result<Vec<u8>, ModerationError> {
+        let kept = self.kept(folder)?;
+        match kept.iter().find(|(n, _)| *n == number) {
+            Some((_, path)) => std::fs::read(path).map_err(io(path)),
+            None => Err(ModerationError::UnknownVersion {
+                target: target.to_string(),
+                version: number,
+                available: match (kept.first(), kept.last()) {
+                    (Some((first, _)), Some((last, _))) => format!("{first} to {last}"),
+                    _ => format!("none kept yet (.{ext} history is empty)"),
+                },
+            }),
+        }
+    }
+
+    /// Saves `bytes` as the next version in `folder`; returns its number.
+    fn save_version(&self, folder: &Path, ext: &str, bytes: &[u8]) -> Result<u32, ModerationError> {
+        let next = self.kept(folder)?.last().map_or(1, |(n, _)| n + 1);
+        let path = folder.join(format!("{next:06}.{ext}"));
+        write_atomic(&path, bytes).map_err(io(&path))?;
+        Ok(next)
+    }
+
+    /// The number of the kept version equal to `bytes`, saving it first when
+    /// it was never kept (a shipped article changed for the first time).
+    fn ensure_saved(&self, folder: &Path, ext: &str, bytes: &[u8]) -> Result<u32, ModerationError> {
+        for (number, path) in self.kept(folder)?.into_iter().rev() {
+            if std::fs::read(&path).is_ok_and(|b| b == bytes) {
+                return Ok(number);
+            }
+        }
+        self.save_version(folder, ext, bytes)
+    }
+
+    fn record(
+        &self,
+        actor: &Actor,
+        action: &'static str,
+        target: &str,
+        old_version: Option<u32>,
+        new_version: Option<u32>,
+        summary: String,
+    ) -> Result<Change, ModerationError> {
+        let log = self.audit_log();
+        let entry = AuditEntry {
+            time: now(),
+            actor: actor.clone(),
+            action: action.to_string(),
+            target: target.to_string(),
+            old_version,
+            new_version,
+            summary: summary.clone(),
+        };
+        log.append(&entry).map_err(io(log.path()))?;
+        Ok(Change {
+            action,
+            target: target.to_string(),
+            old_version,
+            new_version,
+            summary,
+        })
+    }
+}
+
+/// Parses an upload as an article, naming it by the uploaded file name.
+fn parse_upload(file_name: &str, bytes: &[u8]) -> Result<Article, ModerationError> {
+    let name = Path::new(file_name).file_name().map_or_else(|| PathBuf::from("upload.md"), PathBuf::from);
+    parse_article(&name, bytes).map_err(ModerationError::Invalid)
+}
+
+fn section_names(article: &Article) -> Vec<String> {
+    article
+        .sections
+        .iter()
+        .map(|s| {
+            if s.heading_path.is_empty() {
+                crate::engine::passage::INTRODUCTION.to_string()
+            } else {
+                s.heading_path.join(" › ")
+            }
+        })
+        .collect()
+}
+
+fn preview(article: &Article, old: Option<&Article>) -> Preview {
+    let shared = Arc::new(article.clone());
+    let passages = passages_of(&shared).len();
+    let sections = section_names(article);
+    let meta = &article.meta;
+    let mut warnings = Vec::new();
+    if meta.url.starts_with("http://") {
+        warnings.push("the url is not https".to_string());
+    }
+    match meta.reviewed.as_deref().or(meta.published.as_deref()) {
+        None => warnings.push("no review or publication date: members cannot tell how current it is".to_string()),
+        Some(date) => {
+            if let Some(days) = days_since(date) {
+                if days > STALE_REVIEW_DAYS {
+                    warnings.push(format!("last reviewed or published {date}, over two years ago"));
+                }
+            }
+        }
+    }
+    if passages < 2 {
+        warnings.push(format!("only {passages} passage: is the article complete?"));
+    }
+    let changes = old.map(|old| {
+        let before = section_names(old);
+        let added = sections.iter().filter(|s| !before.contains(s)).count();
+        let removed = before.iter().filter(|s| !sections.contains(s)).count();
+        let changed = old
+            .sections
+            .iter()
+            .zip(&article.sections)
+            .filter(|(a, b)| a.heading_path == b.heading_path && a.blocks != b.blocks)
+            .count();
+        let old_passages = passages_of(&Arc::new(old.clone())).len();
+        let mut parts = Vec::new();
+        if old.meta.title != meta.title {
+            parts.push(format!("title {:?} → {:?}", old.meta.title, meta.title));
+        }
+        for (what, n) in [("added", added), ("removed", removed), ("changed", changed)] {
+            if n > 0 {
+                parts.push(format!("{n} section{} {what}", if n == 1 { "" } else { "s" }));
+            }
+        }
+        if old.meta.reviewed != meta.reviewed {
+            parts.push(format!(
+                "reviewed {} → {}",
+                old.meta.reviewed.as_deref().unwrap_or("none"),
+                meta.reviewed.as_deref().unwrap_or("none")
+            ));
+        }
+        parts.push(format!("{old_passages} → {passages} passages"));
+        parts.join("; ")
+    });
+    Preview {
+        id: meta.id.clone(),
+        title: meta.title.clone(),
+        publisher: meta.publisher.clone(),
+        url: meta.url.clone(),
+        sections,
+        passages,
+        warnings,
+        changes,
+    }
+}
+
+/// Days from a `YYYY-MM-DD` date to now (None if it does not parse).
+fn days_since(date: &str) -> Option<u64> {
+    let then = humantime::parse_rfc3339(&format!("{date}T00:00:00Z")).ok()?;
+    let elapsed = std::time::SystemTime::now().duration_since(then).ok()?;
+    Some(elapsed.as_secs() / 86_400)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(id: &str, body: &str) -> Vec<u8> {
+        format!("+++\nid = \"{id}\"\ntitle = \"Title {id}\"\npublisher = \"P\"\nurl = \"https://example.org/{id}\"\nreviewed = 2026-01-10\n+++\n\n{body}\n").into_bytes()
+    }
+
+    fn store() -> (tempfile::TempDir, CorpusStore) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = CorpusStore::new(dir.path());
+        (dir, store)
+    }
+
+    fn tester() -> Actor {
+        Actor {
+            id: "42".into(),
+            name: "mod".into(),
+        }
+    }
+
+    #[test]
+    fn add_writes_the_article_keeps_a_version_and_audits() {
+        let (dir, store) = store();
+        let change = store.add("a.md", &article("a", "## One\n\nText one.\n\n## Two\n\nText two."), &tester()).unwrap();
+        assert_eq!((change.action, change.new_version), ("add", Some(1)));
+        assert!(dir.path().join("a.md").is_file());
+        let entries = store.audit_log().entries().unwrap();
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0].actor, tester());
+        assert!(matches!(store.add("b.md", &article("a", "x"), &tester()), Err(ModerationError::Exists(_))));
+    }
+
+    #[test]
+    fn an_invalid_upload_changes_nothing() {
+        let (dir, store) = store();
+        let err = store.add("bad.md", b"+++\nid = \"Bad Id\"\n+++\n", &tester()).unwrap_err();
+        assert!(err.to_string().contains("bad.md:2"), "{err}");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing written, not even history");
+    }
+
+    #[test]
+    fn replace_then_restore_round_trips_byte_for_byte() {
+        let (dir, store) = store();
+        let original = article("a", "## One\n\nOriginal text.");
+        std::fs::write(dir.path().join("shipped-name.md"), &original).unwrap();
+        let newer = article("a", "## One\n\nNew text.\n\n## Two\n\nMore.");
+        let preview = store.preview_replace("a", "upload.md", &newer).unwrap();
+        assert!(preview.changes.as_deref().unwrap().contains("1 section added"), "{preview:?}");
+        let change = store.replace("a", "upload.md", &newer, &tester()).unwrap();
+        assert_eq!((change.old_version, change.new_version), (Some(1), Some(2)));
+        assert_eq!(std::fs::read(dir.path().join("shipped-name.md")).unwrap(), newer);
+        store.restore("a", 1, &tester()).unwrap();
+        assert_eq!(std::fs::read(dir.path().join("shipped-name.md")).unwrap(), original);
+        let history = store.history("a").unwrap();
+        assert_eq!(history.iter().map(|v| v.number).collect::<Vec<_>>(), [1, 2, 3]);
+        assert!(history[2].current && !history[1].current);
+    }
+
+    #[test]
+    fn remove_keeps_the_history_and_restore_brings_it_back() {
+        let (dir, store) = store();
+        store.add("a.md", &article("a", "Text."), &tester()).unwrap();
+        store.remove("a", &tester()).unwrap();
+        assert!(!dir.path().join("a.md").exists());
+        assert!(matches!(store.current("a"), Err(ModerationError::UnknownId(_))));
+        store.restore("a", 1, &tester()).unwrap();
+        assert!(dir.path().join("a.md").is_file());
+        let actions: Vec<String> = store.audit_log().entries().unwrap().into_iter().map(|e| e.action).collect();
+        assert_eq!(actions, ["add", "remove", "restore"]);
+    }
+
+    #[test]
+    fn replace_keeps_the_id_and_refuses_no_op_changes() {
+        let (_dir, store) = store();
+        store.add("a.md", &article("a", "Text."), &tester()).unwrap();
+        assert!(matches!(
+            store.replace("a", "x.md", &article("b", "Text."), &tester()),
+            Err(ModerationError::IdMismatch { .. })
+        ));
+        assert!(matches!(
+            store.replace("a", "x.md", &article("a", "Text."), &tester()),
+            Err(ModerationError::Unchanged(_))
+        ));
+        assert!(matches!(store.restore("a", 7, &tester()), Err(ModerationError::UnknownVersion { .. })));
+    }
+
+    #[test]
+    fn synonyms_are_validated_versioned_and_restorable() {
+        let (dir, store) = store();
+        let first = b"[[group]]\nterms = [\"a\", \"b\"]\n";
+        std::fs::write(dir.path().join(SYNONYMS_FILE), first).unwrap();
+        assert!(matches!(
+            store.replace_synonyms(b"[[group]]\nterms = [\"lonely\"]\n", &tester()),
+            Err(ModerationError::Invalid(_))
+        ));
+        store.replace_synonyms(b"[[group]]\nterms = [\"a\", \"c\"]\n", &tester()).unwrap();
+        store.restore_synonyms(1, &tester()).unwrap();
+        assert_eq!(store.synonyms().unwrap(), first);
+    }
+
+    #[test]
+    fn previews_warn_about_missing_or_old_dates() {
+        let (_dir, store) = store();
+        let undated = b"+++\nid = \"u\"\ntitle = \"T\"\npublisher = \"P\"\nurl = \"http://x.org\"\n+++\n\nOne.\n";
+        let preview = store.preview_add("u.md", undated).unwrap();
+        assert!(preview.warnings.iter().any(|w| w.contains("no review")), "{preview:?}");
+        assert!(preview.warnings.iter().any(|w| w.contains("https")), "{preview:?}");
+        let old = b"+++\nid = \"o\"\ntitle = \"T\"\npublisher = \"P\"\nurl = \"https://x.org\"\nreviewed = 2015-01-01\n+++\n\nOne.\n";
+        let preview = store.preview_add("o.md", old).unwrap();
+        assert!(preview.warnings.iter().any(|w| w.contains("over two years")), "{preview:?}");
+    }
+}
