@@ -201,3 +201,147 @@ pub fn eval(config: &Config, file: &Path, json: bool, out: &mut dyn Write) -> Re
     }
     Ok(())
 }
+
+/// `corpus …`: moderators' changes from the shell, through the same code as
+/// the Discord admin commands (validated, versioned, audited).
+#[derive(Debug, clap::Subcommand)]
+pub enum CorpusCommand {
+    /// Add a new article from a Markdown file in the corpus format.
+    Add { file: std::path::PathBuf },
+    /// Replace article ID with a file (the id must stay the same).
+    Replace {
+        id: String,
+        file: std::path::PathBuf,
+    },
+    /// Remove article ID (its versions stay in the history).
+    Remove { id: String },
+    /// List the kept versions of article ID.
+    History { id: String },
+    /// Make version VERSION of article ID current again.
+    Restore { id: String, version: u32 },
+    /// List the articles.
+    List,
+    /// Print article ID's current file.
+    Show { id: String },
+    /// Replace the synonyms file with FILE (or print it when no FILE).
+    Synonyms { file: Option<std::path::PathBuf> },
+    /// Print the audit log, oldest first.
+    Audit,
+}
+
+/// Runs one `corpus` command.
+pub fn corpus(config: &Config, command: &CorpusCommand, out: &mut dyn Write) -> Result<()> {
+    use crate::moderation::store::CorpusStore;
+    use crate::moderation::Actor;
+
+    let store = CorpusStore::new(&config.corpus);
+    let actor = Actor::command_line();
+    let read = |file: &Path| -> Result<(String, Vec<u8>)> {
+        let bytes =
+            std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+        let name = file.file_name().map_or_else(
+            || "upload.md".to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        Ok((name, bytes))
+    };
+    let change = match command {
+        CorpusCommand::Add { file } => {
+            let (name, bytes) = read(file)?;
+            write_preview(out, &store.preview_add(&name, &bytes)?)?;
+            Some(store.add(&name, &bytes, &actor)?)
+        }
+        CorpusCommand::Replace { id, file } => {
+            let (name, bytes) = read(file)?;
+            write_preview(out, &store.preview_replace(id, &name, &bytes)?)?;
+            Some(store.replace(id, &name, &bytes, &actor)?)
+        }
+        CorpusCommand::Remove { id } => Some(store.remove(id, &actor)?),
+        CorpusCommand::Restore { id, version } => Some(store.restore(id, *version, &actor)?),
+        CorpusCommand::Synonyms { file: Some(file) } => {
+            let (_, bytes) = read(file)?;
+            Some(store.replace_synonyms(&bytes, &actor)?)
+        }
+        CorpusCommand::Synonyms { file: None } => {
+            out.write_all(&store.synonyms()?)?;
+            None
+        }
+        CorpusCommand::History { id } => {
+            for v in store.history(id)? {
+                let mark = if v.current { "  (current)" } else { "" };
+                writeln!(out, "{:>4}  {}  {} bytes{mark}", v.number, v.saved, v.bytes)?;
+            }
+            None
+        }
+        CorpusCommand::List => {
+            for a in store.list()? {
+                let reviewed = a
+                    .reviewed
+                    .map(|d| format!(", reviewed {d}"))
+                    .unwrap_or_default();
+                writeln!(
+                    out,
+                    "{}  {} ({}{reviewed})  [{}]",
+                    a.id, a.title, a.publisher, a.file
+                )?;
+            }
+            None
+        }
+        CorpusCommand::Show { id } => {
+            out.write_all(&store.current(id)?.1)?;
+            None
+        }
+        CorpusCommand::Audit => {
+            for e in store.audit_log().entries()? {
+                let versions = match (e.old_version, e.new_version) {
+                    (Some(o), Some(n)) => format!("v{o} → v{n}"),
+                    (None, Some(n)) => format!("→ v{n}"),
+                    (Some(o), None) => format!("v{o} →"),
+                    (None, None) => String::new(),
+                };
+                writeln!(
+                    out,
+                    "{}  {} ({})  {} {} {versions}  {}",
+                    e.time, e.actor.name, e.actor.id, e.action, e.target, e.summary
+                )?;
+            }
+            None
+        }
+    };
+    if let Some(change) = change {
+        writeln!(out, "{}", change.summary)?;
+        // Rebuild now, so the next question is answered from the new corpus
+        // at once; running bots pick the change up by watching the folder.
+        let engine = Engine::open(&config.paths(), config.engine.clone())
+            .context("the change is saved, but the corpus does not load")?;
+        writeln!(
+            out,
+            "live: {} articles, {} passages",
+            engine.corpus().articles.len(),
+            engine.passages().len()
+        )?;
+    }
+    Ok(())
+}
+
+fn write_preview(out: &mut dyn Write, preview: &crate::moderation::store::Preview) -> Result<()> {
+    writeln!(
+        out,
+        "{} — {} ({})",
+        preview.id, preview.title, preview.publisher
+    )?;
+    use crate::moderation::store::count;
+    writeln!(
+        out,
+        "  {}, {}",
+        count(preview.sections.len(), "section"),
+        count(preview.passages, "passage")
+    )?;
+    if let Some(changes) = &preview.changes {
+        writeln!(out, "  changes: {changes}")?;
+    }
+    for warning in &preview.warnings {
+        writeln!(out, "  warning: {warning}")?;
+    }
+    Ok(())
+}

@@ -50,6 +50,10 @@ enum Command {
     },
     /// Run the Discord bot (token from DISCORD_TOKEN; see config.example.toml).
     Serve,
+    /// Change the corpus: add, replace, remove, history, restore, list, show,
+    /// synonyms, audit. Every change is validated, kept and audited.
+    #[command(subcommand)]
+    Corpus(cli::CorpusCommand),
 }
 
 fn main() -> ExitCode {
@@ -90,6 +94,7 @@ fn main() -> ExitCode {
         },
         Command::Eval { file, json } => cli::eval(&config, file, *json, &mut stdout),
         Command::Serve => serve(config.clone()),
+        Command::Corpus(command) => cli::corpus(&config, command, &mut stdout),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

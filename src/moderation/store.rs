@@ -17,7 +17,9 @@ use serde::Serialize;
 use super::audit::{now, AuditEntry, AuditLog};
 use super::durable::{remove_durably, write_atomic};
 use super::Actor;
-use crate::corpus::{is_article_file, parse_article, parse_synonyms, Article, Problem, SYNONYMS_FILE};
+use crate::corpus::{
+    is_article_file, parse_article, parse_synonyms, Article, Problem, SYNONYMS_FILE,
+};
 use crate::engine::passage::passages_of;
 
 /// Folder (inside the corpus folder) holding every version and the audit log.
@@ -53,7 +55,11 @@ pub enum ModerationError {
 }
 
 fn list(problems: &[Problem]) -> String {
-    problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("; ")
+    problems
+        .iter()
+        .map(|p| p.to_string())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ModerationError + '_ {
@@ -118,7 +124,9 @@ pub struct CorpusStore {
 
 impl CorpusStore {
     pub fn new(dir: &Path) -> CorpusStore {
-        CorpusStore { dir: dir.to_path_buf() }
+        CorpusStore {
+            dir: dir.to_path_buf(),
+        }
     }
 
     pub fn dir(&self) -> &Path {
@@ -139,7 +147,12 @@ impl CorpusStore {
     }
 
     /// Writes a new article and records it.
-    pub fn add(&self, file_name: &str, bytes: &[u8], actor: &Actor) -> Result<Change, ModerationError> {
+    pub fn add(
+        &self,
+        file_name: &str,
+        bytes: &[u8],
+        actor: &Actor,
+    ) -> Result<Change, ModerationError> {
         let preview = self.preview_add(file_name, bytes)?;
         let live = self.dir.join(format!("{}.md", preview.id));
         let version = self.save_version(&self.article_history(&preview.id), "md", bytes)?;
@@ -151,17 +164,22 @@ impl CorpusStore {
             None,
             Some(version),
             format!(
-                "added {:?} ({}): {} sections, {} passages",
+                "added {:?} ({}): {}, {}",
                 preview.title,
                 preview.publisher,
-                preview.sections.len(),
-                preview.passages
+                count(preview.sections.len(), "section"),
+                count(preview.passages, "passage")
             ),
         )
     }
 
     /// Checks an upload meant to replace article `id`, and says what changes.
-    pub fn preview_replace(&self, id: &str, file_name: &str, bytes: &[u8]) -> Result<Preview, ModerationError> {
+    pub fn preview_replace(
+        &self,
+        id: &str,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Result<Preview, ModerationError> {
         let article = parse_upload(file_name, bytes)?;
         if article.meta.id != id {
             return Err(ModerationError::IdMismatch {
@@ -178,7 +196,13 @@ impl CorpusStore {
     }
 
     /// Replaces article `id` with `bytes`, keeping the old version.
-    pub fn replace(&self, id: &str, file_name: &str, bytes: &[u8], actor: &Actor) -> Result<Change, ModerationError> {
+    pub fn replace(
+        &self,
+        id: &str,
+        file_name: &str,
+        bytes: &[u8],
+        actor: &Actor,
+    ) -> Result<Change, ModerationError> {
         let preview = self.preview_replace(id, file_name, bytes)?;
         let (path, current) = self.current(id)?;
         let history = self.article_history(id);
@@ -186,7 +210,14 @@ impl CorpusStore {
         let new_version = self.save_version(&history, "md", bytes)?;
         write_atomic(&path, bytes).map_err(io(&path))?;
         let summary = preview.changes.unwrap_or_else(|| "replaced".to_string());
-        self.record(actor, "replace", id, Some(old_version), Some(new_version), summary)
+        self.record(
+            actor,
+            "replace",
+            id,
+            Some(old_version),
+            Some(new_version),
+            summary,
+        )
     }
 
     /// Removes article `id`; its versions stay in the history for `restore`.
@@ -194,7 +225,14 @@ impl CorpusStore {
         let (path, current) = self.current(id)?;
         let old_version = self.ensure_saved(&self.article_history(id), "md", &current)?;
         remove_durably(&path).map_err(io(&path))?;
-        self.record(actor, "remove", id, Some(old_version), None, format!("removed {id:?}"))
+        self.record(
+            actor,
+            "remove",
+            id,
+            Some(old_version),
+            None,
+            format!("removed {id:?}"),
+        )
     }
 
     /// The kept versions of article `id` (removed ones too), oldest first.
@@ -265,7 +303,10 @@ impl CorpusStore {
             "synonyms",
             old_version,
             Some(new_version),
-            format!("replaced the synonyms file: {} groups", synonyms.groups.len()),
+            format!(
+                "replaced the synonyms file: {} groups",
+                synonyms.groups.len()
+            ),
         )
     }
 
@@ -304,7 +345,8 @@ impl CorpusStore {
 
     /// The current file of article `id`.
     pub fn current(&self, id: &str) -> Result<(PathBuf, Vec<u8>), ModerationError> {
-        self.locate(id)?.ok_or_else(|| ModerationError::UnknownId(id.to_string()))
+        self.locate(id)?
+            .ok_or_else(|| ModerationError::UnknownId(id.to_string()))
     }
 
     fn article_files(&self) -> Result<Vec<(PathBuf, Vec<u8>)>, ModerationError> {
@@ -352,7 +394,11 @@ impl CorpusStore {
         Ok(kept)
     }
 
-    fn versions(&self, folder: &Path, current: Option<&[u8]>) -> Result<Vec<Version>, ModerationError> {
+    fn versions(
+        &self,
+        folder: &Path,
+        current: Option<&[u8]>,
+    ) -> Result<Vec<Version>, ModerationError> {
         let kept = self.kept(folder)?;
         let last_matching = kept
             .iter()
@@ -376,7 +422,13 @@ impl CorpusStore {
             .collect()
     }
 
-    fn version_bytes(&self, folder: &Path, target: &str, ext: &str, number: u32) -> Result<Vec<u8>, ModerationError> {
+    fn version_bytes(
+        &self,
+        folder: &Path,
+        target: &str,
+        ext: &str,
+        number: u32,
+    ) -> Result<Vec<u8>, ModerationError> {
         let kept = self.kept(folder)?;
         match kept.iter().find(|(n, _)| *n == number) {
             Some((_, path)) => std::fs::read(path).map_err(io(path)),
@@ -442,7 +494,9 @@ impl CorpusStore {
 
 /// Parses an upload as an article, naming it by the uploaded file name.
 fn parse_upload(file_name: &str, bytes: &[u8]) -> Result<Article, ModerationError> {
-    let name = Path::new(file_name).file_name().map_or_else(|| PathBuf::from("upload.md"), PathBuf::from);
+    let name = Path::new(file_name)
+        .file_name()
+        .map_or_else(|| PathBuf::from("upload.md"), PathBuf::from);
     parse_article(&name, bytes).map_err(ModerationError::Invalid)
 }
 
@@ -470,17 +524,24 @@ fn preview(article: &Article, old: Option<&Article>) -> Preview {
         warnings.push("the url is not https".to_string());
     }
     match meta.reviewed.as_deref().or(meta.published.as_deref()) {
-        None => warnings.push("no review or publication date: members cannot tell how current it is".to_string()),
+        None => warnings.push(
+            "no review or publication date: members cannot tell how current it is".to_string(),
+        ),
         Some(date) => {
             if let Some(days) = days_since(date) {
                 if days > STALE_REVIEW_DAYS {
-                    warnings.push(format!("last reviewed or published {date}, over two years ago"));
+                    warnings.push(format!(
+                        "last reviewed or published {date}, over two years ago"
+                    ));
                 }
             }
         }
     }
     if passages < 2 {
-        warnings.push(format!("only {passages} passage: is the article complete?"));
+        warnings.push(format!(
+            "only {}: is the article complete?",
+            count(passages, "passage")
+        ));
     }
     let changes = old.map(|old| {
         let before = section_names(old);
@@ -499,7 +560,7 @@ fn preview(article: &Article, old: Option<&Article>) -> Preview {
         }
         for (what, n) in [("added", added), ("removed", removed), ("changed", changed)] {
             if n > 0 {
-                parts.push(format!("{n} section{} {what}", if n == 1 { "" } else { "s" }));
+                parts.push(format!("{} {what}", count(n, "section")));
             }
         }
         if old.meta.reviewed != meta.reviewed {
@@ -521,6 +582,15 @@ fn preview(article: &Article, old: Option<&Article>) -> Preview {
         passages,
         warnings,
         changes,
+    }
+}
+
+/// "1 passage", "3 passages".
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
 
@@ -555,21 +625,36 @@ mod tests {
     #[test]
     fn add_writes_the_article_keeps_a_version_and_audits() {
         let (dir, store) = store();
-        let change = store.add("a.md", &article("a", "## One\n\nText one.\n\n## Two\n\nText two."), &tester()).unwrap();
+        let change = store
+            .add(
+                "a.md",
+                &article("a", "## One\n\nText one.\n\n## Two\n\nText two."),
+                &tester(),
+            )
+            .unwrap();
         assert_eq!((change.action, change.new_version), ("add", Some(1)));
         assert!(dir.path().join("a.md").is_file());
         let entries = store.audit_log().entries().unwrap();
         assert_eq!(entries.len(), 1);
         assert_eq!(entries[0].actor, tester());
-        assert!(matches!(store.add("b.md", &article("a", "x"), &tester()), Err(ModerationError::Exists(_))));
+        assert!(matches!(
+            store.add("b.md", &article("a", "x"), &tester()),
+            Err(ModerationError::Exists(_))
+        ));
     }
 
     #[test]
     fn an_invalid_upload_changes_nothing() {
         let (dir, store) = store();
-        let err = store.add("bad.md", b"+++\nid = \"Bad Id\"\n+++\n", &tester()).unwrap_err();
+        let err = store
+            .add("bad.md", b"+++\nid = \"Bad Id\"\n+++\n", &tester())
+            .unwrap_err();
         assert!(err.to_string().contains("bad.md:2"), "{err}");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing written, not even history");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "nothing written, not even history"
+        );
     }
 
     #[test]
@@ -579,34 +664,63 @@ mod tests {
         std::fs::write(dir.path().join("shipped-name.md"), &original).unwrap();
         let newer = article("a", "## One\n\nNew text.\n\n## Two\n\nMore.");
         let preview = store.preview_replace("a", "upload.md", &newer).unwrap();
-        assert!(preview.changes.as_deref().unwrap().contains("1 section added"), "{preview:?}");
+        assert!(
+            preview
+                .changes
+                .as_deref()
+                .unwrap()
+                .contains("1 section added"),
+            "{preview:?}"
+        );
         let change = store.replace("a", "upload.md", &newer, &tester()).unwrap();
         assert_eq!((change.old_version, change.new_version), (Some(1), Some(2)));
-        assert_eq!(std::fs::read(dir.path().join("shipped-name.md")).unwrap(), newer);
+        assert_eq!(
+            std::fs::read(dir.path().join("shipped-name.md")).unwrap(),
+            newer
+        );
         store.restore("a", 1, &tester()).unwrap();
-        assert_eq!(std::fs::read(dir.path().join("shipped-name.md")).unwrap(), original);
+        assert_eq!(
+            std::fs::read(dir.path().join("shipped-name.md")).unwrap(),
+            original
+        );
         let history = store.history("a").unwrap();
-        assert_eq!(history.iter().map(|v| v.number).collect::<Vec<_>>(), [1, 2, 3]);
+        assert_eq!(
+            history.iter().map(|v| v.number).collect::<Vec<_>>(),
+            [1, 2, 3]
+        );
         assert!(history[2].current && !history[1].current);
     }
 
     #[test]
     fn remove_keeps_the_history_and_restore_brings_it_back() {
         let (dir, store) = store();
-        store.add("a.md", &article("a", "Text."), &tester()).unwrap();
+        store
+            .add("a.md", &article("a", "Text."), &tester())
+            .unwrap();
         store.remove("a", &tester()).unwrap();
         assert!(!dir.path().join("a.md").exists());
-        assert!(matches!(store.current("a"), Err(ModerationError::UnknownId(_))));
+        assert!(matches!(
+            store.current("a"),
+            Err(ModerationError::UnknownId(_))
+        ));
         store.restore("a", 1, &tester()).unwrap();
         assert!(dir.path().join("a.md").is_file());
-        let actions: Vec<String> = store.audit_log().entries().unwrap().into_iter().map(|e| e.action).collect();
+        let actions: Vec<String> = store
+            .audit_log()
+            .entries()
+            .unwrap()
+            .into_iter()
+            .map(|e| e.action)
+            .collect();
         assert_eq!(actions, ["add", "remove", "restore"]);
     }
 
     #[test]
     fn replace_keeps_the_id_and_refuses_no_op_changes() {
         let (_dir, store) = store();
-        store.add("a.md", &article("a", "Text."), &tester()).unwrap();
+        store
+            .add("a.md", &article("a", "Text."), &tester())
+            .unwrap();
         assert!(matches!(
             store.replace("a", "x.md", &article("b", "Text."), &tester()),
             Err(ModerationError::IdMismatch { .. })
@@ -615,7 +729,10 @@ mod tests {
             store.replace("a", "x.md", &article("a", "Text."), &tester()),
             Err(ModerationError::Unchanged(_))
         ));
-        assert!(matches!(store.restore("a", 7, &tester()), Err(ModerationError::UnknownVersion { .. })));
+        assert!(matches!(
+            store.restore("a", 7, &tester()),
+            Err(ModerationError::UnknownVersion { .. })
+        ));
     }
 
     #[test]
@@ -627,7 +744,9 @@ mod tests {
             store.replace_synonyms(b"[[group]]\nterms = [\"lonely\"]\n", &tester()),
             Err(ModerationError::Invalid(_))
         ));
-        store.replace_synonyms(b"[[group]]\nterms = [\"a\", \"c\"]\n", &tester()).unwrap();
+        store
+            .replace_synonyms(b"[[group]]\nterms = [\"a\", \"c\"]\n", &tester())
+            .unwrap();
         store.restore_synonyms(1, &tester()).unwrap();
         assert_eq!(store.synonyms().unwrap(), first);
     }
@@ -637,10 +756,22 @@ mod tests {
         let (_dir, store) = store();
         let undated = b"+++\nid = \"u\"\ntitle = \"T\"\npublisher = \"P\"\nurl = \"http://x.org\"\n+++\n\nOne.\n";
         let preview = store.preview_add("u.md", undated).unwrap();
-        assert!(preview.warnings.iter().any(|w| w.contains("no review")), "{preview:?}");
-        assert!(preview.warnings.iter().any(|w| w.contains("https")), "{preview:?}");
+        assert!(
+            preview.warnings.iter().any(|w| w.contains("no review")),
+            "{preview:?}"
+        );
+        assert!(
+            preview.warnings.iter().any(|w| w.contains("https")),
+            "{preview:?}"
+        );
         let old = b"+++\nid = \"o\"\ntitle = \"T\"\npublisher = \"P\"\nurl = \"https://x.org\"\nreviewed = 2015-01-01\n+++\n\nOne.\n";
         let preview = store.preview_add("o.md", old).unwrap();
-        assert!(preview.warnings.iter().any(|w| w.contains("over two years")), "{preview:?}");
+        assert!(
+            preview
+                .warnings
+                .iter()
+                .any(|w| w.contains("over two years")),
+            "{preview:?}"
+        );
     }
 }

@@ -4,6 +4,7 @@
 mod ask;
 mod check;
 mod commands;
+mod corpus_commands;
 mod corpus_curation;
 mod engine_api;
 mod quality;
