@@ -40,6 +40,7 @@ pub struct Config {
     pub log_level: Option<String>,
     pub engine: EngineSettings,
     pub discord: DiscordConfig,
+    pub feedback: FeedbackConfig,
 }
 
 impl Default for Config {
@@ -50,6 +51,7 @@ impl Default for Config {
             log_level: None,
             engine: EngineSettings::default(),
             discord: DiscordConfig::default(),
+            feedback: FeedbackConfig::default(),
         }
     }
 }
@@ -106,6 +108,38 @@ impl fmt::Debug for DiscordConfig {
             .field("rate_limit_seconds", &self.rate_limit_seconds)
             .field("defer_after_ms", &self.defer_after_ms)
             .finish()
+    }
+}
+
+/// Members' votes and unanswered questions (`[feedback]`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct FeedbackConfig {
+    /// The SQLite database of votes and unanswered questions; created on
+    /// first use.
+    pub database: PathBuf,
+    /// Guilds whose question texts are recorded (with "no answer" verdicts
+    /// and 👎 votes). Empty: no question text is stored anywhere; only counts.
+    pub record_questions_in: Vec<u64>,
+    /// Recorded question texts are deleted after this many days.
+    pub retention_days: u32,
+}
+
+impl Default for FeedbackConfig {
+    fn default() -> Self {
+        FeedbackConfig {
+            database: PathBuf::from("feedback.sqlite3"),
+            record_questions_in: Vec::new(),
+            retention_days: 30,
+        }
+    }
+}
+
+impl FeedbackConfig {
+    /// Whether question texts asked in `guild` may be recorded; never for
+    /// direct messages (`None`).
+    pub fn records_questions_in(&self, guild: Option<u64>) -> bool {
+        guild.is_some_and(|id| self.record_questions_in.contains(&id))
     }
 }
 
@@ -166,6 +200,9 @@ impl Config {
         if config.index.is_relative() {
             config.index = base.join(&config.index);
         }
+        if config.feedback.database.is_relative() {
+            config.feedback.database = base.join(&config.feedback.database);
+        }
         Ok(config)
     }
 
@@ -197,6 +234,41 @@ mod tests {
             defaults.discord.rate_limit_seconds
         );
         assert_eq!(parsed.discord.answer_dms, defaults.discord.answer_dms);
+        assert_eq!(parsed.feedback, defaults.feedback);
+    }
+
+    #[test]
+    fn the_feedback_database_is_found_beside_the_config_file() {
+        let dir = tempfile::tempdir().unwrap();
+        // (the [feedback] section, the database expected)
+        let cases = [
+            ("", dir.path().join("feedback.sqlite3")),
+            (
+                "[feedback]\ndatabase = \"data/votes.db\"\n",
+                dir.path().join("data/votes.db"),
+            ),
+            (
+                "[feedback]\ndatabase = \"/var/lib/faq/votes.db\"\n",
+                PathBuf::from("/var/lib/faq/votes.db"),
+            ),
+        ];
+        for (section, expected) in cases {
+            let path = dir.path().join("c.toml");
+            std::fs::write(&path, section).unwrap();
+            let config = Config::load(Some(&path)).unwrap();
+            assert_eq!(config.feedback.database, expected, "{section:?}");
+        }
+    }
+
+    #[test]
+    fn question_texts_are_recorded_only_in_the_guilds_listed() {
+        let feedback: FeedbackConfig =
+            toml::from_str("record_questions_in = [42]\nretention_days = 7").unwrap();
+        assert_eq!(feedback.retention_days, 7);
+        for (guild, recorded) in [(Some(42), true), (Some(43), false), (None, false)] {
+            assert_eq!(feedback.records_questions_in(guild), recorded, "{guild:?}");
+        }
+        assert!(!FeedbackConfig::default().records_questions_in(Some(42)));
     }
 
     #[test]

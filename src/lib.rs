@@ -5,6 +5,7 @@
 //! Discord; the command line ([`cli`]) and the bot both call it.
 
 pub mod cli;
+pub mod cli_feedback;
 pub mod config;
 pub mod corpus;
 pub mod discord;

@@ -4,7 +4,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use infusion_faq::{cli, config::Config};
+use infusion_faq::moderation::feedback::PurgeScope;
+use infusion_faq::{cli, cli_feedback, config::Config};
 
 /// Answers questions about MS infusion therapies by quoting cited passages of
 /// trusted articles. Not medical advice.
@@ -54,6 +55,55 @@ enum Command {
     /// synonyms, audit. Every change is validated, kept and audited.
     #[command(subcommand)]
     Corpus(cli::CorpusCommand),
+    /// Show the most frequent unanswered questions and the worst-rated passages.
+    Gaps {
+        /// Days covered, ending today (UTC).
+        #[arg(long, default_value_t = 30, value_name = "N")]
+        #[arg(value_parser = clap::value_parser!(u32).range(1..))]
+        days: u32,
+        /// Only this Discord server (guild id); default: all.
+        #[arg(long, value_name = "ID")]
+        guild: Option<u64>,
+        /// Entries per list, at most.
+        #[arg(long, default_value_t = 20, value_name = "N")]
+        limit: usize,
+        /// Print the report as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete recorded feedback and say exactly what was deleted.
+    Purge {
+        #[command(flatten)]
+        what: PurgeWhat,
+        /// Only this Discord server (guild id); default: all.
+        #[arg(long, value_name = "ID")]
+        guild: Option<u64>,
+    },
+}
+
+/// What `purge` deletes: exactly one of these.
+#[derive(clap::Args)]
+#[group(required = true, multiple = false)]
+struct PurgeWhat {
+    /// Question texts recorded more than DAYS days ago (votes and counts stay).
+    #[arg(long, value_name = "DAYS")]
+    older_than: Option<u32>,
+    /// Every question text (votes and counts stay).
+    #[arg(long)]
+    all_questions: bool,
+    /// Every vote and every unanswered record, with their texts.
+    #[arg(long)]
+    everything: bool,
+}
+
+impl PurgeWhat {
+    fn scope(&self) -> PurgeScope {
+        match (self.older_than, self.all_questions) {
+            (Some(days), _) => PurgeScope::QuestionsOlderThan(days),
+            (None, true) => PurgeScope::AllQuestions,
+            (None, false) => PurgeScope::Everything,
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -95,6 +145,15 @@ fn main() -> ExitCode {
         Command::Eval { file, json } => cli::eval(&config, file, *json, &mut stdout),
         Command::Serve => serve(config.clone()),
         Command::Corpus(command) => cli::corpus(&config, command, &mut stdout),
+        Command::Gaps {
+            days,
+            guild,
+            limit,
+            json,
+        } => cli_feedback::gaps(&config, *days, *guild, *limit, *json, &mut stdout),
+        Command::Purge { what, guild } => {
+            cli_feedback::purge(&config, what.scope(), *guild, &mut stdout)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod durable;
+pub mod feedback;
 pub mod live;
 pub mod store;
 
