@@ -32,10 +32,16 @@ pub fn engine_question(text: &str) -> String {
 }
 
 /// Runs the engine on the blocking pool, with the engine current right now
-/// (a swapped-in engine serves the next question; this one finishes on the old).
-pub async fn ask_engine(data: &Data, question: &str) -> anyhow::Result<Verdict> {
+/// (a swapped-in engine serves the next question; this one finishes on the
+/// old). At most two questions per core run at a time: the engine is pure
+/// CPU, and more threads would only add switches and malloc arenas.
+pub async fn ask_engine(data: &Data, question: String) -> anyhow::Result<Verdict> {
+    let _slot = data
+        .engine_slots
+        .acquire()
+        .await
+        .context("the answer engine is closed")?;
     let engine = data.engine.load_full();
-    let question = question.to_owned();
     tokio::task::spawn_blocking(move || engine.ask(&question))
         .await
         .context("the answer engine stopped")
@@ -83,8 +89,8 @@ pub async fn answer_interaction(
         info!(door, verdict = "rate_limited", guild_id = %guild, channel_id = %channel, "question refused");
         return Ok(());
     }
-    let engine = data.engine.load_full();
-    let mut task = tokio::task::spawn_blocking(move || engine.ask(&question));
+    let task = ask_engine(data, question);
+    tokio::pin!(task);
     let mut deferred = false;
     let ready = if data.defer_after.is_zero() {
         None
@@ -92,7 +98,7 @@ pub async fn answer_interaction(
         tokio::time::timeout(data.defer_after, &mut task).await.ok()
     };
     let verdict = match ready {
-        Some(joined) => joined.context("the answer engine stopped")?,
+        Some(verdict) => verdict?,
         None => {
             // Not ready in time: tell Discord we are on it, then follow up.
             if private {
@@ -101,7 +107,7 @@ pub async fn answer_interaction(
                 ctx.defer().await?;
             }
             deferred = true;
-            task.await.context("the answer engine stopped")?
+            task.await?
         }
     };
     let reply = render::verdict(&verdict, echo);

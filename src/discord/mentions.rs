@@ -71,7 +71,7 @@ pub async fn on_message(
     } else {
         match data.limiter.check(message.author.id.get(), started) {
             Decision::Allowed => {
-                let verdict = ask_engine(data, &question).await?;
+                let verdict = ask_engine(data, question).await?;
                 info!(
                     door = door.name(),
                     verdict = verdict.label(),

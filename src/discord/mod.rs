@@ -116,6 +116,8 @@ pub struct Data {
     pub limiter: RateLimiter,
     pub settings: Settings,
     pub defer_after: Duration,
+    /// Questions the engine may work on at once (two per core).
+    pub engine_slots: tokio::sync::Semaphore,
 }
 
 impl Data {
@@ -128,6 +130,9 @@ impl Data {
             ),
             defer_after: settings.defer_after,
             settings,
+            engine_slots: tokio::sync::Semaphore::new(
+                2 * std::thread::available_parallelism().map_or(2, |n| n.get()),
+            ),
         }
     }
 }
@@ -195,6 +200,9 @@ pub async fn serve_with_engine(
         on_error: |error| Box::pin(on_error(error)),
         event_handler: |framework, event| Box::pin(on_event(framework, event)),
         allowed_mentions: Some(render::no_mentions()),
+        // The rate limit is ours ([`RateLimiter`], pruned as windows pass);
+        // poise's cooldown tracker would remember every member forever.
+        manual_cooldowns: true,
         prefix_options: poise::PrefixFrameworkOptions {
             prefix: None,
             mention_as_prefix: false,
