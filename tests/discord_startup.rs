@@ -201,13 +201,7 @@ async fn the_default_log_holds_verdicts_and_ids_but_no_question_name_or_token() 
     let dm = fake.id();
     fake.dispatch(
         "MESSAGE_CREATE",
-        payloads::message(
-            dm,
-            Place::Dm,
-            BOB,
-            "what is the capital of France",
-            &[],
-        ),
+        payloads::message(dm, Place::Dm, BOB, "what is the capital of France", &[]),
     )
     .await;
     for message in [mention, dm] {

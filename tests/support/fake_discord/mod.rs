@@ -84,6 +84,8 @@ struct Inner {
     seq: AtomicU64,
     next_id: AtomicU64,
     commands: Mutex<HashMap<String, u64>>,
+    /// One-shot waiters for a call, by "METHOD /path".
+    expected: Mutex<HashMap<String, tokio::sync::oneshot::Sender<Request>>>,
 }
 
 /// The running fake.
@@ -117,6 +119,7 @@ impl FakeDiscord {
             seq: AtomicU64::new(0),
             next_id: AtomicU64::new(1_200_000_000_000_000_000),
             commands: Mutex::new(HashMap::new()),
+            expected: Mutex::new(HashMap::new()),
         });
         let router = Router::new()
             .route("/", get(gateway))
@@ -178,6 +181,18 @@ impl FakeDiscord {
                 .cloned()
         })
         .await
+    }
+
+    /// A receiver for the next call with this method and path (cheaper than
+    /// [`Self::wait_for`] when thousands of calls are awaited at once).
+    pub fn expect_call(&self, method: &str, path: &str) -> tokio::sync::oneshot::Receiver<Request> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.inner
+            .expected
+            .lock()
+            .unwrap()
+            .insert(format!("{method} {path}"), tx);
+        rx
     }
 
     /// The id the bot registered a command under.
@@ -369,6 +384,9 @@ async fn rest(
     let response = respond(&inner, &method, &path, authorization.as_deref(), body_json);
     // Recorded once answered, so that what a test reads next (e.g. the
     // registered commands' ids) is already in place.
+    if let Some(waiter) = inner.expected.lock().unwrap().remove(&request.line()) {
+        let _ = waiter.send(request.clone());
+    }
     let mut requests = inner.requests.lock().unwrap();
     requests.push(request);
     let n = requests.len();

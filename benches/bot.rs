@@ -1,0 +1,220 @@
+//! The bot's speed: 1,000 `/ask` interactions at concurrency 50 through the
+//! fake Discord, against the real `infusion-faq serve` process (release
+//! build). Reports the interaction → reply latency (from the fake sending
+//! INTERACTION_CREATE on the gateway to the interaction callback arriving
+//! at its REST API) and the bot process's peak memory (VmHWM).
+//!
+//! `cargo bench --bench bot`; `BOT_BENCH_REQUESTS` and
+//! `BOT_BENCH_CONCURRENCY` change the load. Aim (issue 3): p99 ≤ 20 ms and
+//! ≤ 60 MB on a 2-core machine.
+
+#[path = "../tests/support/fake_discord/mod.rs"]
+mod fake_discord;
+
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use fake_discord::app::{copy_corpus, TOKEN};
+use fake_discord::payloads::{self, Member, Place, MENTION_CHANNEL};
+use fake_discord::FakeDiscord;
+use serde_json::json;
+
+const QUESTIONS: &[&str] = &[
+    "How long does an Ocrevus infusion take?",
+    "What are the side effects of Tysabri?",
+    "How is Tysabri given?",
+    "What are the side effects of Lemtrada?",
+    "How often is Ocrevus given?",
+    "What is the capital of France?",
+    "my throat is closing after my infusion",
+    "What are the advantages of infusion therapy?",
+];
+
+fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Peak and current resident memory of a process, in MiB (Linux).
+fn memory_mib(pid: u32) -> Option<(f64, f64)> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let field = |name: &str| -> Option<f64> {
+        let line = status.lines().find(|l| l.starts_with(name))?;
+        let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kib / 1024.0)
+    };
+    Some((field("VmHWM:")?, field("VmRSS:")?))
+}
+
+/// CPU time (user + system) a process used so far (Linux).
+fn cpu_time(pid: u32) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name, which is in parentheses.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // USER_HZ is 100 on Linux.
+    Some(Duration::from_millis(ticks * 10))
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn main() {
+    let requests = env_number("BOT_BENCH_REQUESTS", 1000);
+    let members = env_number("BOT_BENCH_MEMBERS", usize::MAX);
+    let concurrency = env_number("BOT_BENCH_CONCURRENCY", 50);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    runtime.block_on(run(requests, concurrency, members));
+}
+
+async fn run(requests: usize, concurrency: usize, members: usize) {
+    let fake = Arc::new(FakeDiscord::start(TOKEN).await);
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_corpus(&dir.path().join("corpus"));
+    let config = dir.path().join("bench.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "corpus = \"corpus\"\nindex = \"index\"\n[discord]\napi_url = \"{}\"\nguilds = [{}]\nmention_channels = [{MENTION_CHANNEL}]\nanswer_dms = true\nrate_limit_questions = {}\n",
+            fake.url(),
+            payloads::GUILD,
+            if members == usize::MAX { 5 } else { 0 },
+        ),
+    )
+    .expect("write the config");
+    let mut bot = tokio::process::Command::new(env!("CARGO_BIN_EXE_infusion-faq"))
+        .arg("serve")
+        .arg("--config")
+        .arg(&config)
+        .env("DISCORD_TOKEN", TOKEN)
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start infusion-faq serve");
+    let pid = bot.id().expect("the bot's pid");
+    fake.wait_for("the commands to be registered", |calls| {
+        calls
+            .iter()
+            .find(|r| r.method == "PUT" && r.path.ends_with("/commands"))
+            .cloned()
+    })
+    .await;
+    let after_start = memory_mib(pid);
+    let ask = fake.command_id("ask");
+
+    // One question: the time from the INTERACTION_CREATE leaving the fake's
+    // gateway to the callback reaching its REST API.
+    let one = |n: usize| {
+        let fake = Arc::clone(&fake);
+        async move {
+            let id = fake.id();
+            let token = format!("interaction-token-{id}");
+            let path = format!("/api/v10/interactions/{id}/{token}/callback");
+            let reply = fake.expect_call("POST", &path);
+            // A different member each time: the rate limit never refuses.
+            let who = Member {
+                id: 960_000_000_000_000_000 + (n % members) as u64,
+                name: "member",
+                bot: false,
+            };
+            let question = QUESTIONS[n % QUESTIONS.len()];
+            let payload = payloads::slash_command(
+                id,
+                &token,
+                ("ask", ask),
+                json!([{"name": "question", "type": 3, "value": question}]),
+                Place::Guild {
+                    channel: MENTION_CHANNEL,
+                },
+                who,
+            );
+            let sent = fake.dispatch("INTERACTION_CREATE", payload).await;
+            let request = tokio::time::timeout(fake_discord::TIMEOUT, reply)
+                .await
+                .expect("the bot answers within 30 s")
+                .expect("the fake records the answer");
+            request.at.saturating_duration_since(sent)
+        }
+    };
+
+    // Warm-up (connections, allocator, page cache), not measured.
+    for n in 0..50 {
+        one(n).await;
+    }
+
+    let semaphore = Arc::new(tokio::sync::Semaphore::new(concurrency));
+    let cpu_before = cpu_time(pid);
+    let started = Instant::now();
+    let mut tasks = Vec::with_capacity(requests);
+    for n in 0..requests {
+        let permit = Arc::clone(&semaphore)
+            .acquire_owned()
+            .await
+            .expect("semaphore");
+        let task = one(1000 + n);
+        tasks.push(tokio::spawn(async move {
+            let latency = task.await;
+            drop(permit);
+            latency
+        }));
+    }
+    let mut latencies = Vec::with_capacity(requests);
+    for task in tasks {
+        latencies.push(task.await.expect("a question task"));
+    }
+    let elapsed = started.elapsed();
+    let cpu = cpu_time(pid)
+        .zip(cpu_before)
+        .map(|(after, before)| after - before);
+    let memory = memory_mib(pid);
+    let _ = bot.kill().await;
+
+    latencies.sort();
+    let mean = latencies.iter().sum::<Duration>() / latencies.len() as u32;
+    println!(
+        "bot: {requests} /ask interactions at concurrency {concurrency}, through the fake Discord"
+    );
+    println!(
+        "  interaction → reply latency: p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms, mean {:.2} ms",
+        ms(percentile(&latencies, 50.0)),
+        ms(percentile(&latencies, 90.0)),
+        ms(percentile(&latencies, 99.0)),
+        ms(*latencies.last().unwrap_or(&Duration::ZERO)),
+        ms(mean),
+    );
+    println!(
+        "  throughput: {:.0} answers/s ({:.2} s in all)",
+        requests as f64 / elapsed.as_secs_f64(),
+        elapsed.as_secs_f64()
+    );
+    if let Some(cpu) = cpu {
+        println!(
+            "  bot CPU: {:.0} µs per answer ({:.2} s user + system)",
+            cpu.as_secs_f64() * 1e6 / requests as f64,
+            cpu.as_secs_f64()
+        );
+    }
+    match (after_start, memory) {
+        (Some((_, start_rss)), Some((peak, rss))) => println!(
+            "  bot memory: peak {peak:.1} MiB (VmHWM), {rss:.1} MiB at the end, {start_rss:.1} MiB after start"
+        ),
+        _ => println!("  bot memory: n/a (no /proc)"),
+    }
+    println!("  aim: p99 ≤ 20 ms, peak ≤ 60 MB");
+}
