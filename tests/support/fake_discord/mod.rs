@@ -58,6 +58,10 @@ pub struct Session {
     pub kind: &'static str,
     /// The payload's `d`.
     pub data: Value,
+    /// The session id READY gave out (identify only).
+    pub session_id: Option<String>,
+    /// The last sequence number sent on this connection so far.
+    pub last_seq: u64,
 }
 
 enum Outgoing {
@@ -86,6 +90,8 @@ struct Inner {
     commands: Mutex<HashMap<String, u64>>,
     /// One-shot waiters for a call, by "METHOD /path".
     expected: Mutex<HashMap<String, tokio::sync::oneshot::Sender<Request>>>,
+    /// Calls to refuse once: (method, path suffix, status).
+    failures: Mutex<Vec<(String, String, u16)>>,
 }
 
 /// The running fake.
@@ -120,6 +126,7 @@ impl FakeDiscord {
             next_id: AtomicU64::new(1_200_000_000_000_000_000),
             commands: Mutex::new(HashMap::new()),
             expected: Mutex::new(HashMap::new()),
+            failures: Mutex::new(Vec::new()),
         });
         let router = Router::new()
             .route("/", get(gateway))
@@ -193,6 +200,16 @@ impl FakeDiscord {
             .unwrap()
             .insert(format!("{method} {path}"), tx);
         rx
+    }
+
+    /// Refuses the next call with this method whose path ends with
+    /// `suffix`, with `status` and a Discord error body.
+    pub fn fail_next(&self, method: &str, suffix: &str, status: u16) {
+        self.inner
+            .failures
+            .lock()
+            .unwrap()
+            .push((method.to_string(), suffix.to_string(), status));
     }
 
     /// The id the bot registered a command under.
@@ -300,7 +317,12 @@ async fn session(mut socket: WebSocket, inner: Arc<Inner>) {
                         if !send_json(&mut socket, &ready).await { break; }
                         live = true;
                         let mut gateway = inner.gateway.lock().unwrap();
-                        gateway.sessions.push(Session { kind: "identify", data: payload["d"].clone() });
+                        gateway.sessions.push(Session {
+                            kind: "identify",
+                            data: payload["d"].clone(),
+                            session_id: Some(session_id),
+                            last_seq: s,
+                        });
                         gateway.current = Some(tx.clone());
                         drop(gateway);
                         inner.gateway_changed.send_modify(|n| *n += 1);
@@ -311,7 +333,12 @@ async fn session(mut socket: WebSocket, inner: Arc<Inner>) {
                         if !send_json(&mut socket, &resumed).await { break; }
                         live = true;
                         let mut gateway = inner.gateway.lock().unwrap();
-                        gateway.sessions.push(Session { kind: "resume", data: payload["d"].clone() });
+                        gateway.sessions.push(Session {
+                            kind: "resume",
+                            data: payload["d"].clone(),
+                            session_id: None,
+                            last_seq: s,
+                        });
                         gateway.current = Some(tx.clone());
                         drop(gateway);
                         inner.gateway_changed.send_modify(|n| *n += 1);
@@ -324,6 +351,9 @@ async fn session(mut socket: WebSocket, inner: Arc<Inner>) {
                     let s = inner.seq.fetch_add(1, Ordering::SeqCst) + 1;
                     if !send_json(&mut socket, &json!({"op": 0, "s": s, "t": t, "d": d})).await {
                         break;
+                    }
+                    if let Some(session) = inner.gateway.lock().unwrap().sessions.last_mut() {
+                        session.last_seq = s;
                     }
                 }
                 Some(Outgoing::Close(code)) => {
@@ -402,6 +432,17 @@ fn respond(
     authorization: Option<&str>,
     body_json: Option<Value>,
 ) -> Response {
+    let failure = {
+        let mut failures = inner.failures.lock().unwrap();
+        let at = failures
+            .iter()
+            .position(|(m, suffix, _)| m == method.as_str() && path.ends_with(suffix.as_str()));
+        at.map(|i| failures.remove(i).2)
+    };
+    if let Some(status) = failure {
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        return error(status, 0, "fake failure");
+    }
     if authorization != Some(format!("Bot {}", inner.token).as_str()) {
         return error(StatusCode::UNAUTHORIZED, 0, "401: Unauthorized");
     }
