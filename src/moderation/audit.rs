@@ -48,7 +48,10 @@ impl AuditLog {
     /// after a crash) are skipped.
     pub fn entries(&self) -> std::io::Result<Vec<AuditEntry>> {
         match std::fs::read_to_string(&self.path) {
-            Ok(text) => Ok(text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect()),
+            Ok(text) => Ok(text
+                .lines()
+                .filter_map(|l| serde_json::from_str(l).ok())
+                .collect()),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
             Err(err) => Err(err),
         }

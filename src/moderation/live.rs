@@ -45,7 +45,9 @@ pub struct LiveEngine {
 
 impl std::fmt::Debug for LiveEngine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LiveEngine").field("paths", &self.paths).finish()
+        f.debug_struct("LiveEngine")
+            .field("paths", &self.paths)
+            .finish()
     }
 }
 
@@ -79,21 +81,35 @@ impl LiveEngine {
     /// Re-reads the corpus and swaps in a new engine if it changed. Blocking
     /// (it may build an index): call it off the async runtime's workers.
     pub fn reload(&self) -> Result<Reload, EngineError> {
-        let _one_at_a_time = self.reloading.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let _one_at_a_time = self
+            .reloading
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let started = Instant::now();
         let corpus = Corpus::load(&self.paths.corpus)?;
         if corpus.fingerprint == self.engine.load().corpus().fingerprint {
             return Ok(Reload::Unchanged);
         }
         let articles = corpus.articles.len();
-        let engine = Engine::from_corpus(corpus, &self.paths.index, self.settings.clone(), false, &|_, _| {})?;
+        let engine = Engine::from_corpus(
+            corpus,
+            &self.paths.index,
+            self.settings.clone(),
+            false,
+            &|_, _| {},
+        )?;
         let passages = engine.passages().len();
         self.engine.store(Arc::new(engine));
         let (count, changed) = &self.swaps;
         *count.lock().unwrap_or_else(|p| p.into_inner()) += 1;
         changed.notify_all();
         let elapsed = started.elapsed();
-        tracing::info!(articles, passages, elapsed_ms = elapsed.as_millis() as u64, "corpus reloaded");
+        tracing::info!(
+            articles,
+            passages,
+            elapsed_ms = elapsed.as_millis() as u64,
+            "corpus reloaded"
+        );
         Ok(Reload::Reloaded {
             articles,
             passages,
@@ -119,7 +135,10 @@ impl LiveEngine {
 
     /// Reloads whenever the corpus folder changes, `debounce` after the last
     /// change of a burst. Stops when the returned watcher is dropped.
-    pub fn watch(self: &Arc<Self>, debounce: Duration) -> Result<CorpusWatcher, notify_debouncer_mini::notify::Error> {
+    pub fn watch(
+        self: &Arc<Self>,
+        debounce: Duration,
+    ) -> Result<CorpusWatcher, notify_debouncer_mini::notify::Error> {
         let live = Arc::clone(self);
         let mut debouncer = new_debouncer(debounce, move |events: DebounceEventResult| {
             let relevant = match &events {
@@ -130,22 +149,35 @@ impl LiveEngine {
                 return;
             }
             match live.reload() {
-                Ok(Reload::Unchanged) => tracing::debug!("corpus folder changed; content unchanged"),
+                Ok(Reload::Unchanged) => {
+                    tracing::debug!("corpus folder changed; content unchanged")
+                }
                 Ok(Reload::Reloaded { .. }) => {}
                 // An editor mid-save or a broken file: keep serving the old engine.
-                Err(err) => tracing::warn!(error = %err, "corpus changed on disk but cannot be loaded; still serving the previous version"),
+                Err(err) => {
+                    tracing::warn!(error = %err, "corpus changed on disk but cannot be loaded; still serving the previous version")
+                }
             }
         })?;
-        debouncer.watcher().watch(&self.paths.corpus, RecursiveMode::NonRecursive)?;
-        Ok(CorpusWatcher { _debouncer: debouncer })
+        debouncer
+            .watcher()
+            .watch(&self.paths.corpus, RecursiveMode::NonRecursive)?;
+        Ok(CorpusWatcher {
+            _debouncer: debouncer,
+        })
     }
 }
 
 /// Files whose change matters: articles and the synonyms file, not the
 /// history, temporaries or editor backups (all start with a dot or end in ~).
 fn is_corpus_file(path: &Path) -> bool {
-    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
-    !name.starts_with('.') && !name.ends_with('~') && (name.ends_with(".md") || name.ends_with(".toml"))
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    !name.starts_with('.')
+        && !name.ends_with('~')
+        && (name.ends_with(".md") || name.ends_with(".toml"))
 }
 
 /// Keeps the corpus folder watched while alive.
@@ -164,7 +196,11 @@ mod tests {
 
     fn live(dir: &Path) -> Arc<LiveEngine> {
         std::fs::create_dir_all(dir.join("corpus")).unwrap();
-        std::fs::write(dir.join("corpus/a.md"), article("a", "Zebrafish swim in schools of many fish.")).unwrap();
+        std::fs::write(
+            dir.join("corpus/a.md"),
+            article("a", "Zebrafish swim in schools of many fish."),
+        )
+        .unwrap();
         let paths = Paths {
             corpus: dir.join("corpus"),
             index: dir.join("index"),
@@ -178,12 +214,22 @@ mod tests {
         let live = live(dir.path());
         assert_eq!(live.reload().unwrap(), Reload::Unchanged);
         assert!(live.engine().ask("what about quokkas").hits().is_empty());
-        std::fs::write(dir.path().join("corpus/b.md"), article("b", "Quokkas live on islands and smile a lot.")).unwrap();
-        assert!(matches!(live.reload().unwrap(), Reload::Reloaded { articles: 2, .. }));
+        std::fs::write(
+            dir.path().join("corpus/b.md"),
+            article("b", "Quokkas live on islands and smile a lot."),
+        )
+        .unwrap();
+        assert!(matches!(
+            live.reload().unwrap(),
+            Reload::Reloaded { articles: 2, .. }
+        ));
         assert!(!live.engine().ask("what about quokkas").hits().is_empty());
         std::fs::write(dir.path().join("corpus/c.md"), "no front matter").unwrap();
         assert!(live.reload().is_err());
-        assert!(!live.engine().ask("what about quokkas").hits().is_empty(), "still serving");
+        assert!(
+            !live.engine().ask("what about quokkas").hits().is_empty(),
+            "still serving"
+        );
     }
 
     #[test]
@@ -191,9 +237,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let live = live(dir.path());
         let old = live.engine();
-        std::fs::write(dir.path().join("corpus/b.md"), article("b", "Quokkas live on islands and smile a lot.")).unwrap();
+        std::fs::write(
+            dir.path().join("corpus/b.md"),
+            article("b", "Quokkas live on islands and smile a lot."),
+        )
+        .unwrap();
         live.reload().unwrap();
-        assert!(old.ask("what about quokkas").hits().is_empty(), "the old engine is intact");
+        assert!(
+            old.ask("what about quokkas").hits().is_empty(),
+            "the old engine is intact"
+        );
         assert_eq!(old.corpus().articles.len(), 1);
     }
 
@@ -205,7 +258,8 @@ mod tests {
         let answered = Arc::new(AtomicUsize::new(0));
         let askers: Vec<_> = (0..2)
             .map(|_| {
-                let (live, stop, answered) = (Arc::clone(&live), Arc::clone(&stop), Arc::clone(&answered));
+                let (live, stop, answered) =
+                    (Arc::clone(&live), Arc::clone(&stop), Arc::clone(&answered));
                 std::thread::spawn(move || {
                     while !stop.load(Ordering::Relaxed) {
                         let verdict = live.engine().ask("do zebrafish swim in schools");
@@ -216,7 +270,11 @@ mod tests {
             })
             .collect();
         for n in 0..5 {
-            std::fs::write(dir.path().join(format!("corpus/extra{n}.md")), article(&format!("extra{n}"), "More text about islands.")).unwrap();
+            std::fs::write(
+                dir.path().join(format!("corpus/extra{n}.md")),
+                article(&format!("extra{n}"), "More text about islands."),
+            )
+            .unwrap();
             assert!(matches!(live.reload().unwrap(), Reload::Reloaded { .. }));
         }
         stop.store(true, Ordering::Relaxed);
@@ -231,14 +289,28 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let live = live(dir.path());
         let _watcher = live.watch(Duration::from_millis(100)).unwrap();
-        std::fs::write(dir.path().join("corpus/b.md"), article("b", "Quokkas live on islands and smile a lot.")).unwrap();
-        assert_eq!(live.wait_for_swap(0, Duration::from_secs(30)), 1, "the watcher reloads within 30 s");
+        std::fs::write(
+            dir.path().join("corpus/b.md"),
+            article("b", "Quokkas live on islands and smile a lot."),
+        )
+        .unwrap();
+        assert_eq!(
+            live.wait_for_swap(0, Duration::from_secs(30)),
+            1,
+            "the watcher reloads within 30 s"
+        );
         assert_eq!(live.engine().corpus().articles.len(), 2);
     }
 
     #[test]
     fn history_and_temporary_files_do_not_count_as_corpus_changes() {
-        for (name, counts) in [("a.md", true), ("synonyms.toml", true), (".a.md.12.tmp", false), ("a.md~", false), ("notes.txt", false)] {
+        for (name, counts) in [
+            ("a.md", true),
+            ("synonyms.toml", true),
+            (".a.md.12.tmp", false),
+            ("a.md~", false),
+            ("notes.txt", false),
+        ] {
             assert_eq!(is_corpus_file(Path::new(name)), counts, "{name}");
         }
     }
