@@ -132,6 +132,11 @@ impl FakeDiscord {
             .route("/", get(gateway))
             .fallback(rest)
             .with_state(Arc::clone(&inner));
+        // Like a real server: no Nagle delay on small writes (gateway
+        // events are small frames sent back to back).
+        let listener = axum::serve::ListenerExt::tap_io(listener, |stream| {
+            let _ = stream.set_nodelay(true);
+        });
         let server = tokio::spawn(async move {
             let _ = axum::serve(listener, router).await;
         });
