@@ -231,6 +231,21 @@ async fn find_answer_answers_someone_elses_message_and_links_it() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn find_answer_on_a_message_without_words_says_so_privately() {
+    let app = spawn_app().await;
+    let image_only = app.message(ELSEWHERE, BOB, "", false);
+    let interaction = app.find_answer(ALICE, ELSEWHERE, image_only).await;
+    let data = response_data(&app.callback(&interaction).await);
+    assert_eq!(
+        data["content"],
+        "That message has no question in words for me to answer."
+    );
+    assert_eq!(data["flags"], 64);
+    no_pings(&data);
+    app.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_mention_in_a_configured_channel_gets_a_reply_to_that_message() {
     let app = spawn_app().await;
     let id = app

@@ -92,10 +92,12 @@ pub async fn answer_interaction(
     let task = ask_engine(data, question);
     tokio::pin!(task);
     let mut deferred = false;
-    let ready = if data.defer_after.is_zero() {
+    let ready = if data.settings.defer_after.is_zero() {
         None
     } else {
-        tokio::time::timeout(data.defer_after, &mut task).await.ok()
+        tokio::time::timeout(data.settings.defer_after, &mut task)
+            .await
+            .ok()
     };
     let verdict = match ready {
         Some(verdict) => verdict?,

@@ -4,9 +4,11 @@
 
 use poise::serenity_prelude as serenity;
 
-use super::answer::answer_interaction;
-use super::render::Echo;
+use super::answer::{answer_interaction, engine_question};
+use super::render::{Echo, Reply};
 use super::Context;
+
+const NO_TEXT: &str = "That message has no question in words for me to answer.";
 
 /// Answer this message's question from the articles
 #[poise::command(
@@ -18,6 +20,10 @@ pub async fn find_answer(
     ctx: Context<'_>,
     #[description = "The message to answer"] message: serenity::Message,
 ) -> anyhow::Result<()> {
+    if engine_question(&message.content).is_empty() {
+        ctx.send(Reply::notice(NO_TEXT).to_poise(true)).await?;
+        return Ok(());
+    }
     let guild = ctx
         .guild_id()
         .or(message.guild_id)

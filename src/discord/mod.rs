@@ -115,7 +115,6 @@ pub struct Data {
     pub engine: Arc<ArcSwap<Engine>>,
     pub limiter: RateLimiter,
     pub settings: Settings,
-    pub defer_after: Duration,
     /// Questions the engine may work on at once (two per core).
     pub engine_slots: tokio::sync::Semaphore,
 }
@@ -128,7 +127,6 @@ impl Data {
                 settings.rate_limit_questions,
                 Duration::from_secs(settings.rate_limit_seconds),
             ),
-            defer_after: settings.defer_after,
             settings,
             engine_slots: tokio::sync::Semaphore::new(
                 2 * std::thread::available_parallelism().map_or(2, |n| n.get()),
@@ -407,9 +405,10 @@ async fn shutdown_signal() {
 /// prints a payload it could not read, so below `debug` serenity only logs
 /// warnings and its gateway reader only errors.
 pub fn log_filter(level: &str) -> String {
-    match level.trim() {
+    let level = level.trim();
+    match level.to_ascii_lowercase().as_str() {
         "info" | "warn" => format!("{level},serenity=warn,serenity::gateway::ws=error"),
-        other => other.to_string(),
+        _ => level.to_string(),
     }
 }
 
