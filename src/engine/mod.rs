@@ -348,11 +348,13 @@ impl Engine {
                 in_text |= !ranges.is_empty();
                 matched.extend(ranges);
             }
-            if concept.weak {
-                continue;
-            }
+            // A drug named anywhere in the message, even as context, must
+            // be the passage's subject.
             if concept.entity && !(in_heading || in_text) {
                 covered.missing_entity = true;
+            }
+            if concept.weak {
+                continue;
             }
             if in_heading || in_text {
                 covered.weight += concept.weight;

@@ -104,6 +104,9 @@ pub struct Concept {
     pub weak: bool,
     /// Names a distinct thing (a drug): only passages that mention it answer.
     pub entity: bool,
+    /// Stands in a sentence that asks; words only in the sentences around
+    /// the question ("My neurologist suggested Tysabri.") are context.
+    pub asked: bool,
     pub recognised: Recognised,
 }
 
@@ -153,7 +156,7 @@ const WEAK: &[&str] = &[
     "given", "gives", "giving", "happen", "happened", "happening", "happens", "help", "helps",
     "last", "lasts", "like", "long", "make", "makes", "mean", "meaning", "means", "normal", "often",
     "possible", "quickly", "receive", "received", "receiving", "safe", "schedule", "scheduled",
-    "schedules", "soon", "start", "started", "starting", "starts", "take", "taken", "takes",
+    "schedules", "start", "started", "starting", "starts", "take", "taken", "takes",
     "taking", "took", "use", "used", "uses", "using", "work", "worked", "working", "works",
 ];
 
@@ -283,15 +286,24 @@ impl Planner<'_> {
             echo: dedup(stems.iter().map(|s| s.to_string())),
             ..QueryPlan::default()
         };
+        let asking = asking_words(question, &found);
         let mut i = 0;
         while i < found.len() {
+            let asked = asking[i];
             let surface_of =
                 |len: usize| question[found[i].start..found[i + len - 1].end].to_string();
             if let Some((group, len)) = self.synonyms.longest_match(&stems[i..]) {
                 // A lone filler word that happens to be a synonym ("us") is still filler.
                 if !(len == 1 && is_filler(&raw[i])) {
                     let own: Phrase = stems[i..i + len].iter().map(|s| s.to_string()).collect();
-                    self.push_group(&mut plan, surface_of(len), own, group, Recognised::Known);
+                    self.push_group(
+                        &mut plan,
+                        surface_of(len),
+                        own,
+                        group,
+                        Recognised::Known,
+                        asked,
+                    );
                     i += len;
                     continue;
                 }
@@ -318,8 +330,10 @@ impl Planner<'_> {
                         doc_freq: df,
                         weak,
                         entity: false,
+                        asked,
                         recognised: Recognised::Known,
                     },
+                    asked,
                 );
                 continue;
             }
@@ -338,8 +352,10 @@ impl Planner<'_> {
                         doc_freq: 0,
                         weak,
                         entity: false,
+                        asked,
                         recognised: Recognised::Unknown,
                     },
+                    asked,
                 );
                 continue;
             };
@@ -349,7 +365,9 @@ impl Planner<'_> {
             };
             let corrected = vec![correction.term];
             match self.synonyms.by_phrase.get(&corrected) {
-                Some(&group) => self.push_group(&mut plan, surface, corrected, group, recognised),
+                Some(&group) => {
+                    self.push_group(&mut plan, surface, corrected, group, recognised, asked)
+                }
                 None => push_concept(
                     &mut plan,
                     Concept {
@@ -358,10 +376,24 @@ impl Planner<'_> {
                         doc_freq: correction.doc_freq,
                         weak,
                         entity: false,
+                        asked,
                         alternatives: vec![corrected],
                         recognised,
                     },
+                    asked,
                 ),
+            }
+        }
+        // "Hello! My neurologist suggested Tysabri. What are its side
+        // effects?": when the asking sentences have a topic of their own, the
+        // words only around them are context — they rank, but do not count.
+        let asked_topic = plan
+            .concepts
+            .iter()
+            .any(|c| c.asked && !c.weak && c.recognised != Recognised::Unknown);
+        if asked_topic {
+            for concept in plan.concepts.iter_mut().filter(|c| !c.asked) {
+                concept.weak = true;
             }
         }
         plan
@@ -374,6 +406,7 @@ impl Planner<'_> {
         own: Phrase,
         group: usize,
         recognised: Recognised,
+        asked: bool,
     ) {
         let mut alternatives = vec![own];
         let (phrases, entity) = &self.synonyms.groups[group];
@@ -402,8 +435,10 @@ impl Planner<'_> {
                 doc_freq: df,
                 weak: false,
                 entity: *entity,
+                asked,
                 recognised,
             },
+            asked,
         );
     }
 
@@ -547,14 +582,54 @@ fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
     }
 }
 
-fn push_concept(plan: &mut QueryPlan, concept: Concept) {
-    if !plan
+/// Adds a concept once; `asked` says the words stand in a sentence that
+/// asks (ends with "?"), which any occurrence can establish.
+fn push_concept(plan: &mut QueryPlan, mut concept: Concept, asked: bool) {
+    match plan
         .concepts
-        .iter()
-        .any(|c| c.alternatives[0] == concept.alternatives[0])
+        .iter_mut()
+        .find(|c| c.alternatives[0] == concept.alternatives[0])
     {
-        plan.concepts.push(concept);
+        Some(existing) => existing.asked |= asked,
+        None => {
+            concept.asked = asked;
+            plan.concepts.push(concept);
+        }
     }
+}
+
+/// For each word, whether it stands in a sentence that asks. A message
+/// without any "?" asks with all its words.
+fn asking_words(question: &str, found: &[Word]) -> Vec<bool> {
+    if !question.contains('?') {
+        return vec![true; found.len()];
+    }
+    // Sentence ends: a run of . ! ? followed by white space or the end.
+    let bytes = question.as_bytes();
+    let mut ends: Vec<(usize, bool)> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if matches!(bytes[i], b'.' | b'!' | b'?') {
+            let start = i;
+            while i < bytes.len() && matches!(bytes[i], b'.' | b'!' | b'?') {
+                i += 1;
+            }
+            if i == bytes.len() || bytes[i].is_ascii_whitespace() {
+                ends.push((i, bytes[start..i].contains(&b'?')));
+            }
+        } else {
+            i += 1;
+        }
+    }
+    found
+        .iter()
+        .map(|w| {
+            ends.iter()
+                .find(|(end, _)| w.end <= *end)
+                // Words after the last terminator: an unfinished sentence, asking.
+                .is_none_or(|(_, asks)| *asks)
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -685,6 +760,58 @@ mod tests {
             assert!(
                 matches!(&plan.concepts[0].recognised, Recognised::Corrected { to, .. } if to == "cure")
             );
+        });
+    }
+
+    #[test]
+    fn words_in_sentences_that_ask_are_told_apart_from_context() {
+        let mut a = analyzer();
+        let table: &[(&str, &[bool])] = &[
+            ("how often tysabri", &[true, true, true]),
+            (
+                "I take tysabri. How often?",
+                &[false, false, false, true, true],
+            ),
+            ("Hi! What is it?", &[false, true, true, true]),
+            ("Hi! What is it", &[true, true, true, true]),
+            // "2.5" is not a sentence end; words after the last "?" are an
+            // unfinished sentence, which asks.
+            (
+                "is 2.5 mg a lot? thanks",
+                &[true, true, true, true, true, true, true],
+            ),
+        ];
+        for (question, want) in table {
+            let found = words(&mut a, question);
+            assert_eq!(asking_words(question, &found), *want, "{question}");
+        }
+    }
+
+    #[test]
+    fn context_sentences_rank_but_do_not_count_when_the_question_has_a_topic() {
+        let texts = [
+            "tysabri side effects include headache",
+            "a neurologist may suggest tysabri",
+        ];
+        let groups: &[(&[&str], bool)] = &[(&["Tysabri", "natalizumab"], true)];
+        with_planner(&texts, groups, |planner, analyzer| {
+            let plan = planner.plan(
+                "My neurologist mentioned Tysabri. What are the side effects of Tysabri?",
+                analyzer,
+            );
+            let weak: Vec<(&str, bool)> = plan
+                .concepts
+                .iter()
+                .map(|c| (c.surface.as_str(), c.weak))
+                .collect();
+            assert!(weak.contains(&("neurologist", true)), "{weak:?}");
+            assert!(
+                weak.contains(&("Tysabri", false)),
+                "asked too, so it counts: {weak:?}"
+            );
+            // A question with no topic of its own keeps its context.
+            let plan = planner.plan("I am on Tysabri. How often?", analyzer);
+            assert!(plan.has_topic(), "{:?}", plan.concepts);
         });
     }
 }

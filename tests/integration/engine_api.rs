@@ -205,3 +205,45 @@ fn questions_of_any_length_and_alphabet_are_answered_without_panic() {
         let _ = engine().ask(question);
     }
 }
+
+#[test]
+fn chatty_messages_are_answered_like_plain_questions() {
+    let table = [
+        (
+            "Hi everyone, how is Tysabri given?",
+            "once every four weeks",
+        ),
+        (
+            "Hello! My neurologist suggested Tysabri. What are the side effects of Tysabri?",
+            "progressive multifocal leukoencephalopathy",
+        ),
+        (
+            "hey guys quick question, does anyone know how long lemtrada takes?",
+            "once per day for five days",
+        ),
+        (
+            "thanks in advance! what is ivig",
+            "intravenous immunoglobulin",
+        ),
+        (
+            "I'm on Tysabri. How often do I get it?",
+            "once every four weeks",
+        ),
+    ];
+    for (question, phrase) in table {
+        let verdict = engine().ask(question);
+        assert!(
+            verdict
+                .hits()
+                .iter()
+                .any(|h| h.passage.text.contains(phrase)),
+            "{question:?} should quote {phrase:?}, got {}",
+            verdict.label()
+        );
+    }
+    // A drug named only in the context still rules out other drugs' passages.
+    assert!(matches!(
+        engine().ask("My wife just started Ocrevus. Is hair loss common?"),
+        Verdict::NoAnswer { .. }
+    ));
+}
