@@ -79,6 +79,22 @@ pub struct DiscordConfig {
     /// member sees "thinking…") and sent as a follow-up; Discord drops an
     /// interaction not answered within 3 seconds. 0: always defer.
     pub defer_after_ms: u64,
+    /// Role ids whose members may use `/faq-admin` without Manage Server.
+    pub moderator_roles: Vec<u64>,
+    /// Channel id where every change made with `/faq-admin` is announced
+    /// in one line; `None`: no announcements (the audit log still has them).
+    pub audit_channel: Option<u64>,
+    /// Changes in the corpus folder (an editor, `git pull`, another bot
+    /// process) go live this many milliseconds after the last one of a
+    /// burst. 0: the folder is not watched (`/faq-admin reload` still works).
+    pub watch_debounce_ms: u64,
+    /// A `/faq-admin` preview waits this long for Confirm or Cancel, then
+    /// expires with nothing changed (at most 840: Discord lets the bot edit
+    /// its reply for 15 minutes).
+    pub confirm_timeout_seconds: u64,
+    /// Downloading an uploaded attachment gives up after this many
+    /// milliseconds.
+    pub download_timeout_ms: u64,
 }
 
 impl Default for DiscordConfig {
@@ -92,6 +108,11 @@ impl Default for DiscordConfig {
             rate_limit_questions: 5,
             rate_limit_seconds: 30,
             defer_after_ms: 1500,
+            moderator_roles: Vec::new(),
+            audit_channel: None,
+            watch_debounce_ms: 500,
+            confirm_timeout_seconds: 300,
+            download_timeout_ms: 10_000,
         }
     }
 }
@@ -107,6 +128,11 @@ impl fmt::Debug for DiscordConfig {
             .field("rate_limit_questions", &self.rate_limit_questions)
             .field("rate_limit_seconds", &self.rate_limit_seconds)
             .field("defer_after_ms", &self.defer_after_ms)
+            .field("moderator_roles", &self.moderator_roles)
+            .field("audit_channel", &self.audit_channel)
+            .field("watch_debounce_ms", &self.watch_debounce_ms)
+            .field("confirm_timeout_seconds", &self.confirm_timeout_seconds)
+            .field("download_timeout_ms", &self.download_timeout_ms)
             .finish()
     }
 }
@@ -234,6 +260,7 @@ mod tests {
             defaults.discord.rate_limit_seconds
         );
         assert_eq!(parsed.discord.answer_dms, defaults.discord.answer_dms);
+        assert_eq!(parsed.discord, defaults.discord);
         assert_eq!(parsed.feedback, defaults.feedback);
     }
 
