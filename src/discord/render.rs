@@ -56,6 +56,88 @@ pub fn discord_len(text: &str) -> usize {
 pub struct Reply {
     pub content: String,
     pub embeds: Vec<Embed>,
+    /// One row of buttons under the message (at most [`BUTTONS_MAX`]).
+    pub buttons: Vec<Button>,
+}
+
+/// Buttons in one row, at most.
+pub const BUTTONS_MAX: usize = 5;
+/// A button's custom id, at most.
+pub const CUSTOM_ID_MAX: usize = 100;
+/// A button's label, at most.
+pub const LABEL_MAX: usize = 80;
+
+/// A button that sends the bot an interaction with its `custom_id`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Button {
+    pub custom_id: String,
+    pub label: String,
+    pub emoji: Option<char>,
+    pub style: ButtonStyle,
+    pub disabled: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ButtonStyle {
+    Primary,
+    Secondary,
+    Success,
+    Danger,
+}
+
+impl Button {
+    pub fn new(custom_id: impl Into<String>, label: &str, style: ButtonStyle) -> Button {
+        Button {
+            custom_id: custom_id.into(),
+            label: cut(label, LABEL_MAX),
+            emoji: None,
+            style,
+            disabled: false,
+        }
+    }
+
+    pub fn emoji(mut self, emoji: char) -> Button {
+        self.emoji = Some(emoji);
+        self
+    }
+
+    pub fn disabled(mut self, disabled: bool) -> Button {
+        self.disabled = disabled;
+        self
+    }
+
+    fn to_serenity(&self) -> serenity::CreateButton {
+        let style = match self.style {
+            ButtonStyle::Primary => serenity::ButtonStyle::Primary,
+            ButtonStyle::Secondary => serenity::ButtonStyle::Secondary,
+            ButtonStyle::Success => serenity::ButtonStyle::Success,
+            ButtonStyle::Danger => serenity::ButtonStyle::Danger,
+        };
+        let mut button = serenity::CreateButton::new(&self.custom_id)
+            .style(style)
+            .disabled(self.disabled);
+        if !self.label.is_empty() {
+            button = button.label(&self.label);
+        }
+        if let Some(emoji) = self.emoji {
+            button = button.emoji(serenity::ReactionType::Unicode(emoji.to_string()));
+        }
+        button
+    }
+}
+
+/// The buttons as Discord components: one action row, or none.
+pub fn action_rows(buttons: &[Button]) -> Vec<serenity::CreateActionRow> {
+    if buttons.is_empty() {
+        return Vec::new();
+    }
+    vec![serenity::CreateActionRow::Buttons(
+        buttons
+            .iter()
+            .take(BUTTONS_MAX)
+            .map(Button::to_serenity)
+            .collect(),
+    )]
 }
 
 /// One embed.
@@ -93,7 +175,7 @@ impl Embed {
         self.len() == 0
     }
 
-    fn to_serenity(&self) -> serenity::CreateEmbed {
+    pub fn to_serenity(&self) -> serenity::CreateEmbed {
         let mut embed = serenity::CreateEmbed::new().colour(self.colour);
         if !self.title.is_empty() {
             embed = embed.title(&self.title);
@@ -125,7 +207,7 @@ impl Reply {
     pub fn notice(text: &str) -> Reply {
         Reply {
             content: cut(text, CONTENT_MAX),
-            embeds: Vec::new(),
+            ..Reply::default()
         }
     }
 
@@ -140,6 +222,9 @@ impl Reply {
         for embed in &self.embeds {
             reply = reply.embed(embed.to_serenity());
         }
+        if !self.buttons.is_empty() {
+            reply = reply.components(action_rows(&self.buttons));
+        }
         reply
     }
 
@@ -151,12 +236,21 @@ impl Reply {
         if !self.content.is_empty() {
             message = message.content(&self.content);
         }
+        if !self.buttons.is_empty() {
+            message = message.components(action_rows(&self.buttons));
+        }
         message
     }
 
     /// Whether every Discord limit holds (the tests assert it).
     pub fn within_limits(&self) -> bool {
-        discord_len(&self.content) <= CONTENT_MAX
+        self.buttons.len() <= BUTTONS_MAX
+            && self.buttons.iter().all(|b| {
+                !b.custom_id.is_empty()
+                    && b.custom_id.len() <= CUSTOM_ID_MAX
+                    && discord_len(&b.label) <= LABEL_MAX
+            })
+            && discord_len(&self.content) <= CONTENT_MAX
             && self.embeds.len() <= EMBEDS_MAX
             && self.embeds.iter().map(Embed::len).sum::<usize>() <= EMBEDS_TOTAL_MAX
             && self.embeds.iter().all(|e| {
@@ -225,6 +319,7 @@ pub fn verdict(verdict: &Verdict, echo: Echo<'_>) -> Reply {
     let reply = Reply {
         content: cut_lines(&content.join("\n\n"), CONTENT_MAX),
         embeds,
+        buttons: Vec::new(),
     };
     debug_assert!(reply.within_limits());
     reply
@@ -378,6 +473,7 @@ pub fn sources(articles: &[Arc<Article>], disclaimer: &str) -> Reply {
     }
     Reply {
         content: String::new(),
+        buttons: Vec::new(),
         embeds: vec![Embed {
             title,
             url: None,
@@ -390,7 +486,7 @@ pub fn sources(articles: &[Arc<Article>], disclaimer: &str) -> Reply {
 }
 
 /// The URL an embed title links to, if Discord will take it.
-fn embed_url(url: &str) -> Option<String> {
+pub fn embed_url(url: &str) -> Option<String> {
     let ok = (url.starts_with("https://") || url.starts_with("http://"))
         && url.len() <= URL_MAX
         && !url.chars().any(|c| c.is_whitespace() || c.is_control());
@@ -404,7 +500,7 @@ fn link_target(url: &str) -> Option<String> {
 }
 
 /// Text on one line (newlines become spaces), escaped and cut.
-fn one_line(text: &str, max: usize) -> String {
+pub fn one_line(text: &str, max: usize) -> String {
     let flat: String = text
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
@@ -418,7 +514,7 @@ pub fn plain(text: &str, max: usize) -> String {
 }
 
 /// Text that holds no markdown to break (our own sentences), cut to `max`.
-fn cut(text: &str, max: usize) -> String {
+pub fn cut(text: &str, max: usize) -> String {
     if discord_len(text) <= max {
         return text.to_string();
     }
@@ -437,7 +533,7 @@ fn cut(text: &str, max: usize) -> String {
 /// Content made of whole lines of ours and escaped member text: cut it at a
 /// line break when it is too long (the escaped parts never end inside a
 /// construct), else at a character.
-fn cut_lines(text: &str, max: usize) -> String {
+pub fn cut_lines(text: &str, max: usize) -> String {
     if discord_len(text) <= max {
         return text.to_string();
     }
