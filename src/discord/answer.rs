@@ -47,6 +47,24 @@ pub async fn ask_engine(data: &Data, question: String) -> anyhow::Result<Verdict
         .context("the answer engine stopped")
 }
 
+/// The reply to a verdict with its feedback side: a "no answer" is counted
+/// (its text only where the guild records questions) before the reply
+/// goes out, and quoted passages get 👍 / 👎 buttons.
+pub async fn with_feedback(
+    data: &Data,
+    guild: Option<u64>,
+    question: &str,
+    verdict: &Verdict,
+    echo: Echo<'_>,
+) -> Reply {
+    if let Verdict::NoAnswer { .. } = verdict {
+        data.feedback.record_unanswered(guild, question).await;
+    }
+    let mut reply = render::verdict(verdict, echo);
+    reply.buttons = data.feedback.vote_buttons(guild, question, verdict);
+    reply
+}
+
 /// The polite note for a member over the rate limit.
 pub fn rate_limit_note(data: &Data, retry_after: Duration) -> String {
     let seconds = retry_after.as_secs().max(1);
@@ -89,7 +107,7 @@ pub async fn answer_interaction(
         info!(door, verdict = "rate_limited", guild_id = %guild, channel_id = %channel, "question refused");
         return Ok(());
     }
-    let task = ask_engine(data, question);
+    let task = ask_engine(data, question.clone());
     tokio::pin!(task);
     let mut deferred = false;
     let ready = if data.settings.defer_after.is_zero() {
@@ -112,7 +130,8 @@ pub async fn answer_interaction(
             task.await?
         }
     };
-    let reply = render::verdict(&verdict, echo);
+    let guild_id = ctx.guild_id().map(|g| g.get());
+    let reply = with_feedback(data, guild_id, &question, &verdict, echo).await;
     ctx.send(reply.to_poise(private)).await?;
     info!(
         door,

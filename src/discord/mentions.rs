@@ -7,9 +7,9 @@ use std::time::Instant;
 use poise::serenity_prelude as serenity;
 use tracing::info;
 
-use super::answer::{ask_engine, engine_question, rate_limit_note, EMPTY_QUESTION};
+use super::answer::{ask_engine, engine_question, rate_limit_note, with_feedback, EMPTY_QUESTION};
 use super::rate_limit::Decision;
-use super::render::{self, Echo, Reply};
+use super::render::{Echo, Reply};
 use super::{place, Data};
 
 /// Why a message is answered.
@@ -71,7 +71,7 @@ pub async fn on_message(
     } else {
         match data.limiter.check(message.author.id.get(), started) {
             Decision::Allowed => {
-                let verdict = ask_engine(data, question).await?;
+                let verdict = ask_engine(data, question.clone()).await?;
                 info!(
                     door = door.name(),
                     verdict = verdict.label(),
@@ -81,7 +81,8 @@ pub async fn on_message(
                     channel_id = %channel,
                     "answered"
                 );
-                render::verdict(&verdict, Echo::None)
+                let guild_id = message.guild_id.map(|g| g.get());
+                with_feedback(data, guild_id, &question, &verdict, Echo::None).await
             }
             // One note per burst; the rest of the burst is dropped quietly,
             // so that the bot cannot be used to flood a channel.

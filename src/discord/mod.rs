@@ -6,6 +6,8 @@
 //! - [`find_answer`] — the "Find answer" message context-menu command
 //! - [`mentions`] — mentions in configured channels, and DMs
 //! - [`sources`] — `/sources`
+//! - [`admin`] — `/faq-admin …`, the moderators' commands
+//! - [`feedback`] — 👍 / 👎 under answers, and "no answer" counts
 //! - [`render`] — verdict → content and embeds within Discord's limits
 //! - [`rate_limit`] — the per-member rate limit
 //!
@@ -13,8 +15,10 @@
 //! through, the verdict, the latency and guild/channel ids; never the
 //! question text, nor who asked. The token is never logged.
 
+pub mod admin;
 pub mod answer;
 pub mod ask;
+pub mod feedback;
 pub mod find_answer;
 pub mod mentions;
 pub mod rate_limit;
@@ -32,6 +36,8 @@ use tracing::{error, info, warn};
 
 use crate::config::{Config, DiscordConfig, TOKEN_ENV};
 use crate::engine::Engine;
+use crate::moderation::feedback::FeedbackStore;
+use crate::moderation::live::LiveEngine;
 use rate_limit::RateLimiter;
 use render::Reply;
 
@@ -54,13 +60,34 @@ pub struct Settings {
     pub rate_limit_seconds: u64,
     pub defer_after: Duration,
     pub api_url: Option<String>,
+    /// Roles whose members may use `/faq-admin` without Manage Server.
+    pub moderator_roles: HashSet<u64>,
+    pub audit_channel: Option<u64>,
+    /// `None`: the corpus folder is not watched.
+    pub watch_debounce: Option<Duration>,
+    pub confirm_timeout: Duration,
+    pub download_timeout: Duration,
 }
+
+/// The longest a preview may wait: Discord lets the bot edit its reply for
+/// 15 minutes after the command.
+pub const CONFIRM_TIMEOUT_MAX_SECONDS: u64 = 840;
 
 impl Settings {
     /// Checks the `[discord]` section; errors are one sentence.
     pub fn from_config(discord: &DiscordConfig) -> anyhow::Result<Settings> {
-        if discord.guilds.contains(&0) || discord.mention_channels.contains(&0) {
-            bail!("[discord] guilds and mention_channels hold Discord ids, which are never 0");
+        if discord.guilds.contains(&0)
+            || discord.mention_channels.contains(&0)
+            || discord.moderator_roles.contains(&0)
+            || discord.audit_channel == Some(0)
+        {
+            bail!("[discord] guilds, mention_channels, moderator_roles and audit_channel hold Discord ids, which are never 0");
+        }
+        if !(1..=CONFIRM_TIMEOUT_MAX_SECONDS).contains(&discord.confirm_timeout_seconds) {
+            bail!("[discord] confirm_timeout_seconds must be between 1 and {CONFIRM_TIMEOUT_MAX_SECONDS} (Discord lets the bot edit its reply for 15 minutes)");
+        }
+        if discord.download_timeout_ms == 0 {
+            bail!("[discord] download_timeout_ms must be at least 1");
         }
         if discord.rate_limit_questions > 0 && discord.rate_limit_seconds == 0 {
             bail!("[discord] rate_limit_seconds must be at least 1 (or set rate_limit_questions = 0 to turn the limit off)");
@@ -89,6 +116,12 @@ impl Settings {
             rate_limit_seconds: discord.rate_limit_seconds,
             defer_after: Duration::from_millis(discord.defer_after_ms),
             api_url,
+            moderator_roles: discord.moderator_roles.iter().copied().collect(),
+            audit_channel: discord.audit_channel,
+            watch_debounce: (discord.watch_debounce_ms > 0)
+                .then(|| Duration::from_millis(discord.watch_debounce_ms)),
+            confirm_timeout: Duration::from_secs(discord.confirm_timeout_seconds),
+            download_timeout: Duration::from_millis(discord.download_timeout_ms),
         })
     }
 
@@ -111,18 +144,28 @@ impl Settings {
 
 /// State shared by every command and handler.
 pub struct Data {
-    /// The current engine; a rebuilt one can be swapped in while serving.
+    /// The current engine; a rebuilt one is swapped in while serving.
     pub engine: Arc<ArcSwap<Engine>>,
     pub limiter: RateLimiter,
     pub settings: Settings,
     /// Questions the engine may work on at once (two per core).
     pub engine_slots: tokio::sync::Semaphore,
+    /// Votes and unanswered questions.
+    pub feedback: feedback::Feedback,
+    /// The moderators' commands' state: the live engine, the corpus store.
+    pub admin: admin::Admin,
 }
 
 impl Data {
-    pub fn new(engine: Arc<ArcSwap<Engine>>, settings: Settings) -> Data {
-        Data {
-            engine,
+    pub fn new(
+        live: Arc<LiveEngine>,
+        settings: Settings,
+        feedback: feedback::Feedback,
+    ) -> anyhow::Result<Data> {
+        Ok(Data {
+            engine: live.handle(),
+            admin: admin::Admin::new(live, settings.download_timeout)?,
+            feedback,
             limiter: RateLimiter::new(
                 settings.rate_limit_questions,
                 Duration::from_secs(settings.rate_limit_seconds),
@@ -131,7 +174,7 @@ impl Data {
             engine_slots: tokio::sync::Semaphore::new(
                 2 * std::thread::available_parallelism().map_or(2, |n| n.get()),
             ),
-        }
+        })
     }
 }
 
@@ -150,25 +193,44 @@ pub fn bot_token(discord: &DiscordConfig) -> anyhow::Result<String> {
     Ok(token.to_string())
 }
 
-/// `infusion-faq serve`: opens the engine and runs the bot until Ctrl-C or
-/// SIGTERM, or until Discord ends the session for good (e.g. a rejected token).
+/// `infusion-faq serve`: opens the live engine (rebuilding the index if it
+/// is missing or stale), the feedback database and the corpus watcher, and
+/// runs the bot until Ctrl-C or SIGTERM, or until Discord ends the session
+/// for good (e.g. a rejected token).
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     // Check what needs no network first: a bad token or setting fails fast.
     bot_token(&config.discord)?;
-    Settings::from_config(&config.discord)?;
+    let settings = Settings::from_config(&config.discord)?;
     let paths = config.paths();
-    let settings = config.engine.clone();
-    let engine = tokio::task::spawn_blocking(move || Engine::open(&paths, settings))
+    let engine_settings = config.engine.clone();
+    let live = tokio::task::spawn_blocking(move || LiveEngine::open(paths, engine_settings))
         .await
         .context("the engine build stopped")?
         .context("cannot open the answer engine")?;
-    serve_with_engine(&config, Arc::new(ArcSwap::from_pointee(engine))).await
+    let database = config.feedback.database.clone();
+    let store = tokio::task::spawn_blocking(move || FeedbackStore::open(&database))
+        .await
+        .context("opening the feedback database stopped")??;
+    // Changes on disk (an editor, `git pull`, another bot process) go live.
+    // Without a watcher (e.g. inotify exhausted) the bot still serves, and
+    // `/faq-admin reload` still picks changes up.
+    let _watcher = match settings.watch_debounce.map(|debounce| live.watch(debounce)) {
+        Some(Ok(watcher)) => Some(watcher),
+        Some(Err(err)) => {
+            warn!(error = %err, "cannot watch the corpus folder; changes on disk go live with /faq-admin reload");
+            None
+        }
+        None => None,
+    };
+    serve_with_engine(&config, live, Arc::new(store)).await
 }
 
-/// Runs the bot on an engine the caller may swap while it serves.
+/// Runs the bot on a live engine (which reloads swap while it serves) and
+/// a feedback store.
 pub async fn serve_with_engine(
     config: &Config,
-    engine: Arc<ArcSwap<Engine>>,
+    live: Arc<LiveEngine>,
+    feedback_store: Arc<FeedbackStore>,
 ) -> anyhow::Result<()> {
     let token = bot_token(&config.discord)?;
     let settings = Settings::from_config(&config.discord)?;
@@ -192,9 +254,21 @@ pub async fn serve_with_engine(
 
     let intents = settings.intents();
     let guilds = settings.guilds.clone();
-    let data = Data::new(engine, settings);
+    let feedback = feedback::Feedback::new(Arc::clone(&feedback_store), config.feedback.clone());
+    let data = Data::new(live, settings, feedback)?;
+    // Recorded question texts past their retention are deleted hourly.
+    let expiry = tokio::spawn(feedback::expire_periodically(
+        feedback_store,
+        config.feedback.retention_days,
+    ));
+    let _stop_expiry = AbortOnDrop(expiry);
     let options = poise::FrameworkOptions {
-        commands: vec![ask::ask(), find_answer::find_answer(), sources::sources()],
+        commands: vec![
+            ask::ask(),
+            find_answer::find_answer(),
+            sources::sources(),
+            admin::faq_admin(),
+        ],
         on_error: |error| Box::pin(on_error(error)),
         event_handler: |framework, event| Box::pin(on_event(framework, event)),
         allowed_mentions: Some(render::no_mentions()),
@@ -266,11 +340,33 @@ async fn register_commands(
     }
 }
 
+/// Aborts a background task when the bot stops.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 async fn on_event(
     framework: poise::FrameworkContext<'_, Data, Error>,
     event: &serenity::FullEvent,
 ) -> Result<(), Error> {
     match event {
+        serenity::FullEvent::InteractionCreate {
+            interaction: serenity::Interaction::Component(component),
+        } => {
+            let ctx = framework.serenity_context;
+            let id = component.data.custom_id.as_str();
+            if id.starts_with(feedback::PREFIX) {
+                feedback::on_click(ctx, framework.user_data, component).await
+            } else if id.starts_with(admin::confirm::PREFIX) {
+                admin::confirm::on_click(ctx, framework.user_data, component).await
+            } else {
+                Ok(())
+            }
+        }
         serenity::FullEvent::Message { new_message } => {
             let ctx = framework.serenity_context;
             mentions::on_message(ctx, new_message, framework.bot_id(), framework.user_data).await
@@ -306,6 +402,24 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
                 error = %redact(&format!("{error:#}")),
                 "event handler failed"
             );
+        }
+        poise::FrameworkError::CommandCheckFailed {
+            error: None, ctx, ..
+        } => {
+            // The moderator check said no: tell the member, privately.
+            let (guild, channel) = place(ctx.guild_id(), ctx.channel_id());
+            info!(
+                command = %ctx.command().qualified_name,
+                guild_id = %guild,
+                channel_id = %channel,
+                "moderator command refused"
+            );
+            if let Err(err) = ctx
+                .send(Reply::notice(admin::NOT_A_MODERATOR).to_poise(true))
+                .await
+            {
+                warn!(error = %redact(&err.to_string()), "cannot tell the member");
+            }
         }
         poise::FrameworkError::Setup { error, .. } => {
             error!(error = %redact(&format!("{error:#}")), "start-up failed");
@@ -444,6 +558,62 @@ mod tests {
         assert_eq!(settings.api_url.as_deref(), Some("http://127.0.0.1:3000"));
         discord.guilds = vec![0];
         assert!(Settings::from_config(&discord).is_err());
+    }
+
+    #[test]
+    fn moderator_settings_are_checked() {
+        let mut discord = DiscordConfig::default();
+        let settings = Settings::from_config(&discord).unwrap();
+        assert_eq!(settings.confirm_timeout, Duration::from_secs(300));
+        assert_eq!(settings.watch_debounce, Some(Duration::from_millis(500)));
+        discord.watch_debounce_ms = 0;
+        assert_eq!(
+            Settings::from_config(&discord).unwrap().watch_debounce,
+            None
+        );
+        for bad in [0, CONFIRM_TIMEOUT_MAX_SECONDS + 1] {
+            discord.confirm_timeout_seconds = bad;
+            let err = Settings::from_config(&discord).unwrap_err().to_string();
+            assert!(err.contains("confirm_timeout_seconds"), "{err}");
+        }
+        discord.confirm_timeout_seconds = 60;
+        discord.moderator_roles = vec![0];
+        assert!(Settings::from_config(&discord).is_err());
+        discord.moderator_roles = vec![7];
+        discord.audit_channel = Some(0);
+        assert!(Settings::from_config(&discord).is_err());
+        discord.audit_channel = Some(8);
+        discord.download_timeout_ms = 0;
+        assert!(Settings::from_config(&discord).is_err());
+    }
+
+    #[test]
+    fn moderators_have_manage_server_administrator_or_a_moderator_role() {
+        let member = |permissions: serenity::Permissions, roles: &[u64]| {
+            let mut member = serenity::Member::default();
+            member.permissions = Some(permissions);
+            member.roles = roles.iter().map(|&r| serenity::RoleId::new(r)).collect();
+            member
+        };
+        let roles: HashSet<u64> = [42].into_iter().collect();
+        let plain = serenity::Permissions::SEND_MESSAGES | serenity::Permissions::VIEW_CHANNEL;
+        for (m, allowed) in [
+            (member(plain, &[]), false),
+            (member(plain, &[41]), false),
+            (member(plain, &[41, 42]), true),
+            (
+                member(plain | serenity::Permissions::MANAGE_GUILD, &[]),
+                true,
+            ),
+            (member(serenity::Permissions::ADMINISTRATOR, &[]), true),
+        ] {
+            assert_eq!(
+                admin::member_may_moderate(Some(&m), &roles),
+                allowed,
+                "{m:?}"
+            );
+        }
+        assert!(!admin::member_may_moderate(None, &roles), "never in a DM");
     }
 
     #[test]

@@ -1,0 +1,242 @@
+//! Confirm / Cancel under a preview. The command that shows the preview
+//! waits (at most `confirm_timeout_seconds`) for the moderator's click,
+//! which the event handler hands over through [`Pending`]; after the
+//! timeout the preview says it expired and nothing changed. At most
+//! [`PENDING_MAX`] previews wait at once: nothing queues without bound.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use poise::serenity_prelude as serenity;
+use tokio::sync::oneshot;
+use tracing::info;
+
+use super::super::render::{self, Button, ButtonStyle, Reply};
+use super::super::{Context, Data, Error};
+use super::{say, view};
+
+/// Custom ids of the Confirm and Cancel buttons start with this.
+pub const PREFIX: &str = "fa:";
+/// Previews waiting for a click, at most.
+pub const PENDING_MAX: usize = 16;
+
+pub const BUSY: &str = "Too many changes are waiting for confirmation. Confirm or cancel one, or wait for it to expire, then try again.";
+pub const CANCELLED: &str = "Cancelled: nothing changed.";
+pub const SAVING: &str = "Saving…";
+pub const GONE: &str =
+    "This preview has expired or was already answered: nothing changed. Run the command again to start over.";
+pub const NOT_YOURS: &str = "Only the moderator who started this change can confirm or cancel it.";
+
+/// The previews waiting for a click, by the id of the command interaction
+/// that showed them.
+#[derive(Debug, Default)]
+pub struct Pending {
+    waiters: Mutex<HashMap<u64, Waiter>>,
+}
+
+#[derive(Debug)]
+struct Waiter {
+    moderator: u64,
+    click: oneshot::Sender<serenity::ComponentInteraction>,
+}
+
+impl Pending {
+    fn register(
+        &self,
+        nonce: u64,
+        moderator: u64,
+    ) -> Option<oneshot::Receiver<serenity::ComponentInteraction>> {
+        let mut waiters = self.waiters.lock().unwrap_or_else(|p| p.into_inner());
+        if waiters.len() >= PENDING_MAX {
+            return None;
+        }
+        let (tx, rx) = oneshot::channel();
+        waiters.insert(
+            nonce,
+            Waiter {
+                moderator,
+                click: tx,
+            },
+        );
+        Some(rx)
+    }
+
+    fn forget(&self, nonce: u64) {
+        self.waiters
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&nonce);
+    }
+
+    /// Previews waiting now.
+    pub fn len(&self) -> usize {
+        self.waiters.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Forgets the waiter however the command ends.
+struct Forget<'a> {
+    pending: &'a Pending,
+    nonce: u64,
+}
+
+impl Drop for Forget<'_> {
+    fn drop(&mut self) {
+        self.pending.forget(self.nonce);
+    }
+}
+
+/// Shows `preview` with Confirm (labelled `action`) and Cancel, and waits.
+/// Returns the Confirm click, already acknowledged ("Saving…", buttons
+/// gone); `None` when cancelled, expired or too many are waiting (the
+/// moderator has been told).
+pub async fn confirm(
+    ctx: Context<'_>,
+    mut preview: Reply,
+    action: &str,
+) -> Result<Option<serenity::ComponentInteraction>, Error> {
+    let data = ctx.data();
+    let nonce = match ctx {
+        poise::Context::Application(app) => app.interaction.id.get(),
+        poise::Context::Prefix(prefix) => prefix.msg.id.get(),
+    };
+    let Some(mut click) = data.admin.pending.register(nonce, ctx.author().id.get()) else {
+        say(ctx, Reply::notice(BUSY)).await?;
+        return Ok(None);
+    };
+    let _forget = Forget {
+        pending: &data.admin.pending,
+        nonce,
+    };
+    let timeout = data.settings.confirm_timeout;
+    preview.content = view::join_content(&[
+        &preview.content,
+        &format!(
+            "This preview expires in {}: nothing changes unless you confirm.",
+            view::duration(timeout)
+        ),
+    ]);
+    preview.buttons = vec![
+        Button::new(format!("{PREFIX}ok:{nonce}"), action, ButtonStyle::Success),
+        Button::new(
+            format!("{PREFIX}no:{nonce}"),
+            "Cancel",
+            ButtonStyle::Secondary,
+        ),
+    ];
+    let handle = say(ctx, preview.clone()).await?;
+    let clicked = match tokio::time::timeout(timeout, &mut click).await {
+        Ok(Ok(clicked)) => Some(clicked),
+        Ok(Err(_)) => None,
+        Err(_) => {
+            // A click may have been handed over just as the time ran out.
+            data.admin.pending.forget(nonce);
+            click.try_recv().ok()
+        }
+    };
+    let Some(clicked) = clicked else {
+        preview.buttons.clear();
+        preview.content = format!(
+            "⌛ This preview expired after {}: nothing changed. Run the command again to start over.",
+            view::duration(timeout)
+        );
+        handle.edit(ctx, preview.to_poise(true)).await?;
+        info!(command = %ctx.command().qualified_name, "preview expired");
+        return Ok(None);
+    };
+    let confirmed = clicked.data.custom_id.starts_with(&format!("{PREFIX}ok:"));
+    let text = if confirmed { SAVING } else { CANCELLED };
+    let update = serenity::CreateInteractionResponseMessage::new()
+        .content(text)
+        .components(Vec::new())
+        .allowed_mentions(render::no_mentions());
+    clicked
+        .create_response(
+            ctx.http(),
+            serenity::CreateInteractionResponse::UpdateMessage(update),
+        )
+        .await?;
+    info!(command = %ctx.command().qualified_name, confirmed, "preview answered");
+    Ok(confirmed.then_some(clicked))
+}
+
+/// Shows the outcome of a confirmed change in place of "Saving…".
+pub async fn finish(
+    ctx: Context<'_>,
+    clicked: &serenity::ComponentInteraction,
+    outcome: &Reply,
+) -> Result<(), Error> {
+    let mut edit = serenity::EditInteractionResponse::new()
+        .content(&outcome.content)
+        .allowed_mentions(render::no_mentions());
+    if !outcome.embeds.is_empty() {
+        edit = edit.embeds(view::serenity_embeds(outcome));
+    }
+    clicked.edit_response(ctx.http(), edit).await?;
+    Ok(())
+}
+
+/// A Confirm or Cancel click: handed to the command waiting for it, else
+/// the stale preview is told it expired.
+pub async fn on_click(
+    ctx: &serenity::Context,
+    data: &Data,
+    interaction: &serenity::ComponentInteraction,
+) -> anyhow::Result<()> {
+    let nonce = interaction
+        .data
+        .custom_id
+        .strip_prefix(PREFIX)
+        .and_then(|rest| rest.split_once(':'))
+        .and_then(|(_, n)| n.parse::<u64>().ok());
+    let waiter = nonce.and_then(|nonce| {
+        let mut waiters = data
+            .admin
+            .pending
+            .waiters
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        match waiters.get(&nonce) {
+            Some(w) if w.moderator == interaction.user.id.get() => waiters.remove(&nonce),
+            Some(_) => None,
+            None => None,
+        }
+    });
+    let unclaimed = match waiter {
+        Some(waiter) => match waiter.click.send(interaction.clone()) {
+            Ok(()) => return Ok(()),
+            Err(click) => click,
+        },
+        None => interaction.clone(),
+    };
+    let still_waiting = nonce.is_some_and(|n| {
+        data.admin
+            .pending
+            .waiters
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains_key(&n)
+    });
+    let response = if still_waiting {
+        // Someone else's preview (it is ephemeral, so this is rare).
+        serenity::CreateInteractionResponse::Message(
+            serenity::CreateInteractionResponseMessage::new()
+                .content(NOT_YOURS)
+                .ephemeral(true)
+                .allowed_mentions(render::no_mentions()),
+        )
+    } else {
+        serenity::CreateInteractionResponse::UpdateMessage(
+            serenity::CreateInteractionResponseMessage::new()
+                .content(GONE)
+                .components(Vec::new())
+                .allowed_mentions(render::no_mentions()),
+        )
+    };
+    unclaimed.create_response(&ctx.http, response).await?;
+    Ok(())
+}

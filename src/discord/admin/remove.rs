@@ -1,0 +1,51 @@
+//! `/faq-admin remove id:<id>`: after a Confirm click, the article leaves the
+//! corpus; its versions stay in the history for `restore`.
+
+use super::super::render::Reply;
+use super::super::{Context, Error};
+use super::{apply, blocking, confirm, say, view, Change};
+use crate::moderation::store::count;
+
+/// Remove an article (after a Confirm; restore brings it back)
+#[poise::command(slash_command)]
+pub async fn remove(
+    ctx: Context<'_>,
+    #[description = "The article's id (see /faq-admin list)"]
+    #[max_length = 100]
+    id: String,
+) -> Result<(), Error> {
+    let data = ctx.data();
+    let engine = data.admin.live.engine();
+    let Some(article) = engine.corpus().article(&id).cloned() else {
+        // Not served: perhaps on disk but broken, or unknown. Ask the store.
+        let store = data.admin.store.clone();
+        let target = id.clone();
+        if let Err(err) = blocking(move || store.current(&target)).await? {
+            say(ctx, super::refusal(ctx, &err)).await?;
+            return Ok(());
+        }
+        let question = Reply::notice(&format!("**Remove `{id}`?** `restore` brings it back."));
+        return remove_confirmed(ctx, id, question).await;
+    };
+    let passages = engine
+        .passages()
+        .iter()
+        .filter(|p| p.article.meta.id == id)
+        .count();
+    let question = format!(
+        "**Remove `{id}`** — {} ({}, {})? Members will no longer be answered from it; `restore` brings it back.",
+        super::super::render::plain(&article.meta.title, 300),
+        super::super::render::plain(&article.meta.publisher, 100),
+        count(passages, "passage")
+    );
+    drop(engine);
+    remove_confirmed(ctx, id, Reply::notice(&view::join_content(&[&question]))).await
+}
+
+async fn remove_confirmed(ctx: Context<'_>, id: String, question: Reply) -> Result<(), Error> {
+    let Some(clicked) = confirm::confirm(ctx, question, "Remove it").await? else {
+        return Ok(());
+    };
+    let outcome = apply(ctx, Change::Remove { id }).await?;
+    confirm::finish(ctx, &clicked, &outcome).await
+}

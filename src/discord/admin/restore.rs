@@ -1,0 +1,28 @@
+//! `/faq-admin restore id:<id> version:<n>`: makes a kept version current
+//! again (as a new version, so the restore itself can be undone), audited
+//! and live at once. `id:synonyms` restores the synonyms file.
+
+use super::super::{Context, Error};
+use super::{apply, say, Change};
+
+/// Make a kept version of an article (or id:synonyms) current again
+#[poise::command(slash_command)]
+pub async fn restore(
+    ctx: Context<'_>,
+    #[description = "The article's id, or synonyms for the synonyms file"]
+    #[max_length = 100]
+    id: String,
+    #[description = "The version number (see /faq-admin history)"]
+    #[min = 1]
+    version: u32,
+) -> Result<(), Error> {
+    ctx.defer_ephemeral().await?;
+    let change = if id == "synonyms" {
+        Change::RestoreSynonyms { version }
+    } else {
+        Change::Restore { id, version }
+    };
+    let outcome = apply(ctx, change).await?;
+    say(ctx, outcome).await?;
+    Ok(())
+}

@@ -1,0 +1,42 @@
+//! `/faq-admin show id:<id>`: the article's current file, attached as it is
+//! on disk (byte for byte), with a one-line summary.
+
+use poise::serenity_prelude as serenity;
+
+use super::super::render::{plain, Reply};
+use super::super::{Context, Error};
+use super::{blocking, say};
+use crate::moderation::store::count;
+
+/// Send an article's current file
+#[poise::command(slash_command)]
+pub async fn show(
+    ctx: Context<'_>,
+    #[description = "The article's id (see /faq-admin list)"]
+    #[max_length = 100]
+    id: String,
+) -> Result<(), Error> {
+    let store = ctx.data().admin.store.clone();
+    let target = id.clone();
+    match blocking(move || store.current(&target)).await? {
+        Ok((path, bytes)) => {
+            let name = path
+                .file_name()
+                .map_or_else(|| format!("{id}.md"), |n| n.to_string_lossy().into_owned());
+            let text = format!(
+                "`{}`: {} ({}), as it is in the corpus folder.",
+                id.replace('`', "'"),
+                plain(&name, 200),
+                count(bytes.len(), "byte")
+            );
+            let reply = Reply::notice(&text)
+                .to_poise(true)
+                .attachment(serenity::CreateAttachment::bytes(bytes, name));
+            ctx.send(reply).await?;
+        }
+        Err(err) => {
+            say(ctx, super::refusal(ctx, &err)).await?;
+        }
+    }
+    Ok(())
+}
