@@ -146,6 +146,8 @@ async fn run(requests: usize, concurrency: usize, members: usize, rounds: usize)
                 id: 960_000_000_000_000_000 + (n % members) as u64,
                 name: "member",
                 bot: false,
+                permissions: payloads::PERMISSIONS,
+                roles: &[],
             };
             let question = QUESTIONS[n % QUESTIONS.len()];
             let payload = payloads::slash_command(

@@ -65,7 +65,15 @@ async fn the_bot_starts_by_checking_its_token_finding_the_gateway_and_registerin
         .iter()
         .map(|c| (c["name"].as_str().unwrap(), c["type"].as_i64().unwrap_or(1)))
         .collect();
-    assert_eq!(names, vec![("ask", 1), ("Find answer", 3), ("sources", 1)]);
+    assert_eq!(
+        names,
+        vec![
+            ("ask", 1),
+            ("Find answer", 3),
+            ("sources", 1),
+            ("faq-admin", 1)
+        ]
+    );
     let ask = &registered[0];
     assert_eq!(ask["options"][0]["name"], "question");
     assert_eq!(ask["options"][0]["required"], true);

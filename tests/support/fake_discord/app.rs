@@ -68,6 +68,7 @@ pub fn test_config(fake: &FakeDiscord, dir: &Path) -> Config {
     config.discord.guilds = vec![payloads::GUILD];
     config.discord.mention_channels = vec![payloads::MENTION_CHANNEL];
     config.discord.answer_dms = true;
+    config.feedback.database = dir.join("feedback.sqlite3");
     config
 }
 
@@ -138,6 +139,64 @@ impl TestApp {
         );
         self.fake.dispatch("INTERACTION_CREATE", payload).await;
         interaction
+    }
+
+    /// `/faq-admin <sub> …`: `options` are the subcommand's, as Discord
+    /// sends them; `attachments` the files they name (from
+    /// [`FakeDiscord::attachment`]).
+    pub async fn admin(
+        &self,
+        who: Member,
+        place: Place,
+        sub: &str,
+        options: Value,
+        attachments: &[Value],
+    ) -> Interaction {
+        let interaction = self.new_interaction();
+        let mut payload = payloads::slash_command(
+            interaction.id,
+            &interaction.token,
+            ("faq-admin", self.fake.command_id("faq-admin")),
+            json!([{"name": sub, "type": 1, "options": options}]),
+            place,
+            who,
+        );
+        if !attachments.is_empty() {
+            let resolved: serde_json::Map<String, Value> = attachments
+                .iter()
+                .map(|a| (a["id"].as_str().unwrap_or_default().to_string(), a.clone()))
+                .collect();
+            payload["data"]["resolved"] = json!({ "attachments": resolved });
+        }
+        self.fake.dispatch("INTERACTION_CREATE", payload).await;
+        interaction
+    }
+
+    /// A click on the button `custom_id` of `message` (a message payload,
+    /// e.g. from [`payloads::bot_message`]).
+    pub async fn click(
+        &self,
+        who: Member,
+        place: Place,
+        custom_id: &str,
+        message: Value,
+    ) -> Interaction {
+        let interaction = self.new_interaction();
+        let payload = payloads::component(
+            interaction.id,
+            &interaction.token,
+            custom_id,
+            message,
+            place,
+            who,
+        );
+        self.fake.dispatch("INTERACTION_CREATE", payload).await;
+        interaction
+    }
+
+    /// The folder holding the corpus, the index and the feedback database.
+    pub fn dir(&self) -> &Path {
+        self._dir.path()
     }
 
     /// `/sources`.

@@ -1,7 +1,9 @@
 //! A fake Discord on 127.0.0.1 (port 0): the REST API the bot calls (axum)
 //! and the gateway WebSocket on the same port. It records every REST call
 //! (method, path, JSON body, time), answers as Discord would, and lets a
-//! test push gateway events and drop the connection.
+//! test push gateway events and drop the connection. It also serves the
+//! files members "upload" (attachments) like Discord's CDN, without
+//! authentication, and records those downloads apart.
 //!
 //! Waiting is always on events (a watch channel per record), with generous
 //! timeouts, never on fixed sleeps.
@@ -9,6 +11,7 @@
 
 pub mod app;
 pub mod payloads;
+pub mod process;
 pub mod schema;
 
 use std::collections::HashMap;
@@ -19,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -41,6 +44,8 @@ pub struct Request {
     pub query: Option<String>,
     pub authorization: Option<String>,
     pub body: Option<Value>,
+    /// Files of a multipart request (its `payload_json` is the `body`).
+    pub files: Vec<File>,
     pub at: Instant,
 }
 
@@ -50,6 +55,9 @@ impl Request {
         format!("{} {}", self.method, self.path)
     }
 }
+
+/// A file sent with a message: (file name, bytes).
+pub type File = (String, Vec<u8>);
 
 /// A gateway session as the fake saw it open.
 #[derive(Debug, Clone)]
@@ -92,6 +100,25 @@ struct Inner {
     expected: Mutex<HashMap<String, tokio::sync::oneshot::Sender<Request>>>,
     /// Calls to refuse once: (method, path suffix, status).
     failures: Mutex<Vec<(String, String, u16)>>,
+    /// Files served under /attachments/{id}/{name}.
+    attachments: Mutex<HashMap<u64, Served>>,
+    /// Attachment downloads (not REST calls: no token expected).
+    downloads: Mutex<Vec<Request>>,
+}
+
+/// How the fake CDN serves a file.
+#[derive(Debug, Clone)]
+pub enum Serve {
+    /// As it is.
+    Normal,
+    /// Never answers (the download must time out).
+    Stall,
+}
+
+#[derive(Debug, Clone)]
+struct Served {
+    bytes: Vec<u8>,
+    how: Serve,
 }
 
 /// The running fake.
@@ -127,9 +154,12 @@ impl FakeDiscord {
             commands: Mutex::new(HashMap::new()),
             expected: Mutex::new(HashMap::new()),
             failures: Mutex::new(Vec::new()),
+            attachments: Mutex::new(HashMap::new()),
+            downloads: Mutex::new(Vec::new()),
         });
         let router = Router::new()
             .route("/", get(gateway))
+            .route("/attachments/{id}/{name}", get(attachment))
             .fallback(rest)
             .with_state(Arc::clone(&inner));
         // Like a real server: no Nagle delay on small writes (gateway
@@ -155,6 +185,37 @@ impl FakeDiscord {
     /// A fresh snowflake.
     pub fn id(&self) -> u64 {
         self.inner.next_id.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Serves `bytes` as an uploaded file named `filename` and returns the
+    /// attachment object a slash command carries (its declared size is the
+    /// real one unless `declared_size` says otherwise).
+    pub fn attachment(
+        &self,
+        filename: &str,
+        bytes: &[u8],
+        how: Serve,
+        declared_size: Option<u64>,
+    ) -> Value {
+        let id = self.id();
+        self.inner.attachments.lock().unwrap().insert(
+            id,
+            Served {
+                bytes: bytes.to_vec(),
+                how,
+            },
+        );
+        payloads::attachment(
+            id,
+            filename,
+            declared_size.unwrap_or(bytes.len() as u64),
+            &self.url(),
+        )
+    }
+
+    /// Attachment downloads so far.
+    pub fn downloads(&self) -> Vec<Request> {
+        self.inner.downloads.lock().unwrap().clone()
     }
 
     /// Every REST call so far, in order.
@@ -383,6 +444,80 @@ async fn session(mut socket: WebSocket, inner: Arc<Inner>) {
     }
 }
 
+/// The fake CDN: serves a registered attachment, records the download.
+async fn attachment(
+    State(inner): State<Arc<Inner>>,
+    Path((id, _name)): Path<(u64, String)>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    inner.downloads.lock().unwrap().push(Request {
+        method: "GET".to_string(),
+        path: uri.path().to_string(),
+        query: uri.query().map(str::to_string),
+        authorization: headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
+        body: None,
+        files: Vec::new(),
+        at: Instant::now(),
+    });
+    inner.requests_changed.send_modify(|_| {});
+    let served = inner.attachments.lock().unwrap().get(&id).cloned();
+    match served {
+        None => error(StatusCode::NOT_FOUND, 0, "404: Not Found"),
+        Some(Served {
+            how: Serve::Stall, ..
+        }) => {
+            std::future::pending::<()>().await;
+            StatusCode::OK.into_response()
+        }
+        Some(Served { bytes, .. }) => bytes.into_response(),
+    }
+}
+
+/// A multipart body (Discord's for messages with files): `payload_json` as
+/// JSON, and the files.
+fn multipart(content_type: &str, body: &[u8]) -> Option<(Value, Vec<File>)> {
+    let boundary = content_type.split("boundary=").nth(1)?.trim_matches('"');
+    let delimiter = format!("--{boundary}");
+    let mut payload = None;
+    let mut files = Vec::new();
+    let text = body;
+    let mut parts: Vec<&[u8]> = Vec::new();
+    let mut rest = text;
+    while let Some(at) = find(rest, delimiter.as_bytes()) {
+        parts.push(&rest[..at]);
+        rest = &rest[at + delimiter.len()..];
+    }
+    for part in parts.into_iter().skip(1) {
+        let part = part.strip_prefix(b"\r\n").unwrap_or(part);
+        let Some(split) = find(part, b"\r\n\r\n") else {
+            continue;
+        };
+        let head = String::from_utf8_lossy(&part[..split]).to_string();
+        let mut content = &part[split + 4..];
+        content = content.strip_suffix(b"\r\n").unwrap_or(content);
+        let field = |key: &str| {
+            head.split(';')
+                .map(str::trim)
+                .find_map(|kv| kv.strip_prefix(&format!("{key}=")))
+                .map(|v| v.lines().next().unwrap_or(v).trim_matches('"').to_string())
+        };
+        match (field("name").as_deref(), field("filename")) {
+            (Some("payload_json"), _) => payload = serde_json::from_slice(content).ok(),
+            (_, Some(filename)) => files.push((filename, content.to_vec())),
+            _ => {}
+        }
+    }
+    Some((payload?, files))
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
 fn error(status: StatusCode, code: u64, message: &str) -> Response {
     (status, Json(json!({"message": message, "code": code}))).into_response()
 }
@@ -399,14 +534,29 @@ async fn rest(
         .get("authorization")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let body_json: Option<Value> =
-        if body.is_empty() {
-            None
-        } else {
-            Some(serde_json::from_slice(&body).unwrap_or_else(
+    let content_type = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let mut files = Vec::new();
+    let body_json: Option<Value> = if body.is_empty() {
+        None
+    } else if content_type.starts_with("multipart/form-data") {
+        match multipart(&content_type, &body) {
+            Some((payload, parts)) => {
+                files = parts;
+                Some(payload)
+            }
+            None => Some(json!({"<bad multipart>": String::from_utf8_lossy(&body).to_string()})),
+        }
+    } else {
+        Some(
+            serde_json::from_slice(&body).unwrap_or_else(
                 |_| json!({"<not json>": String::from_utf8_lossy(&body).to_string()}),
-            ))
-        };
+            ),
+        )
+    };
     let path = uri.path().to_string();
     let request = Request {
         method: method.to_string(),
@@ -414,6 +564,7 @@ async fn rest(
         query: uri.query().map(str::to_string),
         authorization: authorization.clone(),
         body: body_json.clone(),
+        files,
         at: Instant::now(),
     };
     let response = respond(&inner, &method, &path, authorization.as_deref(), body_json);

@@ -14,8 +14,15 @@ pub const MENTION_CHANNEL: u64 = 920_000_000_000_000_001;
 pub const OTHER_CHANNEL: u64 = 920_000_000_000_000_002;
 /// The DM channel between the bot and a member.
 pub const DM_CHANNEL: u64 = 930_000_000_000_000_001;
-/// Every permission a member or the bot could want, as Discord sends them.
+/// Every permission a member or the bot could want, as Discord sends them
+/// (but neither Administrator nor Manage Server).
 pub const PERMISSIONS: &str = "2248473465835073";
+/// [`PERMISSIONS`] and Manage Server (1 << 5).
+pub const MANAGE_SERVER_PERMISSIONS: &str = "2248473465835105";
+/// A role listed in `moderator_roles` by the admin tests.
+pub const MODERATOR_ROLE: u64 = 960_000_000_000_000_001;
+/// A role nobody configured.
+pub const OTHER_ROLE: u64 = 960_000_000_000_000_002;
 pub const TIMESTAMP: &str = "2025-01-01T00:00:00.000000+00:00";
 
 /// Who acts in a scenario.
@@ -24,27 +31,54 @@ pub struct Member {
     pub id: u64,
     pub name: &'static str,
     pub bot: bool,
+    /// Their permissions in the channel, as Discord computes them.
+    pub permissions: &'static str,
+    pub roles: &'static [u64],
 }
 
 pub const ALICE: Member = Member {
     id: 940_000_000_000_000_001,
     name: "alice_sensitive_name",
     bot: false,
+    permissions: PERMISSIONS,
+    roles: &[OTHER_ROLE],
 };
 pub const BOB: Member = Member {
     id: 940_000_000_000_000_002,
     name: "bob",
     bot: false,
+    permissions: PERMISSIONS,
+    roles: &[],
 };
 pub const CAROL: Member = Member {
     id: 940_000_000_000_000_004,
     name: "carol",
     bot: false,
+    permissions: PERMISSIONS,
+    roles: &[],
 };
 pub const OTHER_BOT: Member = Member {
     id: 940_000_000_000_000_003,
     name: "some-other-bot",
     bot: true,
+    permissions: PERMISSIONS,
+    roles: &[],
+};
+/// A member with Manage Server: a moderator by permission.
+pub const MOD: Member = Member {
+    id: 940_000_000_000_000_005,
+    name: "mod_sensitive_name",
+    bot: false,
+    permissions: MANAGE_SERVER_PERMISSIONS,
+    roles: &[],
+};
+/// A member without Manage Server but with the configured moderator role.
+pub const HELPER: Member = Member {
+    id: 940_000_000_000_000_006,
+    name: "helper",
+    bot: false,
+    permissions: PERMISSIONS,
+    roles: &[OTHER_ROLE, MODERATOR_ROLE],
 };
 
 /// Where something happens.
@@ -88,14 +122,14 @@ pub fn member_of(who: Member) -> Value {
         "user": user(who.id, who.name, who.bot),
         "nick": null,
         "avatar": null,
-        "roles": [],
+        "roles": who.roles.iter().map(|r| r.to_string()).collect::<Vec<_>>(),
         "joined_at": TIMESTAMP,
         "premium_since": null,
         "deaf": false,
         "mute": false,
         "flags": 0,
         "pending": false,
-        "permissions": PERMISSIONS,
+        "permissions": who.permissions,
     })
 }
 
@@ -258,6 +292,63 @@ pub fn message_command(
         data["guild_id"] = json!(GUILD.to_string());
     }
     interaction_base(id, token, place, who, data)
+}
+
+/// A button click (a component interaction) on `message`, the message the
+/// button is on as Discord sends it.
+pub fn component(
+    id: u64,
+    token: &str,
+    custom_id: &str,
+    message: Value,
+    place: Place,
+    who: Member,
+) -> Value {
+    let data = json!({
+        "custom_id": custom_id,
+        "component_type": 2,
+    });
+    let mut interaction = interaction_base(id, token, place, who, data);
+    interaction["type"] = json!(3);
+    interaction["message"] = message;
+    interaction
+}
+
+/// A message the bot sent (`body`, as it sent it) as Discord shows it in a
+/// component interaction: with its id, components and flags.
+pub fn bot_message(id: u64, channel: u64, body: &Value) -> Value {
+    let mut message = sent_message(id, channel, body);
+    let mut components = body.get("components").cloned().unwrap_or(json!([]));
+    // Discord gives every component an id; serenity requires it.
+    if let Some(rows) = components.as_array_mut() {
+        let mut n = 0;
+        for row in rows {
+            n += 1;
+            row["id"] = json!(n);
+            if let Some(items) = row["components"].as_array_mut() {
+                for item in items {
+                    n += 1;
+                    item["id"] = json!(n);
+                }
+            }
+        }
+    }
+    message["components"] = components;
+    message
+}
+
+/// An attachment as Discord resolves it in a slash command's data; its URL
+/// points at the fake (`base`).
+pub fn attachment(id: u64, filename: &str, size: u64, base: &str) -> Value {
+    json!({
+        "id": id.to_string(),
+        "filename": filename,
+        "size": size,
+        "url": format!("{base}/attachments/{id}/{filename}"),
+        "proxy_url": format!("{base}/attachments/{id}/{filename}"),
+        "content_type": "text/markdown; charset=utf-8",
+        "ephemeral": true,
+    })
 }
 
 /// READY's `d`.
