@@ -1,0 +1,284 @@
+//! The moderators' side under load, against the real `infusion-faq serve`
+//! process (release build) and the fake Discord:
+//!
+//! - Confirm → live: a `/faq-admin add` confirmed, from the click leaving
+//!   the fake's gateway to the outcome ("✅ … Live now") reaching its REST
+//!   API: write, version, audit, reload;
+//! - a 👍 / 👎 click → its acknowledgement (the vote is in SQLite first);
+//! - an answered and an unanswered question one at a time (the latter
+//!   records the "no answer" in SQLite before replying);
+//! - questions at concurrency 50 with and without reloads happening.
+//!
+//! `cargo bench --bench admin`; `ADMIN_BENCH_QUESTIONS` (default 2,000) and
+//! `ADMIN_BENCH_RELOADS` (default 20) change the load.
+
+#[path = "../tests/support/fake_discord/mod.rs"]
+mod fake_discord;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use fake_discord::app::{copy_corpus, TOKEN};
+use fake_discord::payloads::{self, Place, APP_ID, BOB, MENTION_CHANNEL, MOD};
+use fake_discord::process::{write_config, Serve};
+use fake_discord::{FakeDiscord, Serve as Cdn};
+use serde_json::{json, Value};
+
+const HERE: Place = Place::Guild {
+    channel: MENTION_CHANNEL,
+};
+
+fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn report(what: &str, mut latencies: Vec<Duration>) {
+    latencies.sort();
+    println!(
+        "{what}: n {}, p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        latencies.len(),
+        ms(percentile(&latencies, 50.0)),
+        ms(percentile(&latencies, 90.0)),
+        ms(percentile(&latencies, 99.0)),
+        ms(*latencies.last().unwrap())
+    );
+}
+
+fn main() {
+    let questions = env_number("ADMIN_BENCH_QUESTIONS", 2_000);
+    let reloads = env_number("ADMIN_BENCH_RELOADS", 20);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    runtime.block_on(run(questions, reloads));
+}
+
+/// Sends an interaction; returns when it left the fake and a receiver for
+/// the call `method path` it should cause.
+async fn send(
+    fake: &FakeDiscord,
+    payload: Value,
+    method: &str,
+    path: &str,
+) -> (
+    Instant,
+    tokio::sync::oneshot::Receiver<fake_discord::Request>,
+) {
+    let waiter = fake.expect_call(method, path);
+    let at = fake.dispatch("INTERACTION_CREATE", payload).await;
+    (at, waiter)
+}
+
+async fn ask(fake: &FakeDiscord, question: &str) -> (Duration, Value) {
+    let id = fake.id();
+    let token = format!("interaction-token-{id}");
+    let payload = payloads::slash_command(
+        id,
+        &token,
+        ("ask", fake.command_id("ask")),
+        json!([{"name": "question", "type": 3, "value": question}]),
+        HERE,
+        BOB,
+    );
+    let path = format!("/api/v10/interactions/{id}/{token}/callback");
+    let (at, waiter) = send(fake, payload, "POST", &path).await;
+    let reply = waiter.await.expect("answered");
+    (
+        reply.at.duration_since(at),
+        reply.body.expect("a body")["data"].clone(),
+    )
+}
+
+fn button(message: &Value, label: &str) -> String {
+    message["components"][0]["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|b| b["label"] == label)
+        .and_then(|b| b["custom_id"].as_str())
+        .unwrap_or_else(|| panic!("no {label} button in {message}"))
+        .to_string()
+}
+
+async fn run(questions: usize, reloads: usize) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_corpus(&dir.path().join("corpus"));
+    let fake = Arc::new(FakeDiscord::start(TOKEN).await);
+    let config = write_config(dir.path(), &fake.url(), "", "");
+    let _serve = Serve::start(&config, &fake).await;
+
+    // One at a time: answered, unanswered.
+    let mut answered = Vec::new();
+    let mut unanswered = Vec::new();
+    for _ in 0..200 {
+        answered.push(ask(&fake, "How often is Tysabri given?").await.0);
+        unanswered.push(ask(&fake, "Can I drink coffee during my infusion?").await.0);
+    }
+    report("answered question → reply, one at a time", answered);
+    report(
+        "unanswered question → reply (recorded in SQLite first), one at a time",
+        unanswered,
+    );
+
+    // Votes: each on its own answer.
+    let mut votes = Vec::new();
+    for n in 0..200 {
+        let (_, answer) = ask(&fake, "What are the side effects of Tysabri?").await;
+        let label = if n % 2 == 0 { "Helpful" } else { "Not helpful" };
+        let id = fake.id();
+        let token = format!("interaction-token-{id}");
+        let shown = payloads::bot_message(fake.id(), MENTION_CHANNEL, &answer);
+        let payload = payloads::component(id, &token, &button(&answer, label), shown, HERE, BOB);
+        let path = format!("/api/v10/interactions/{id}/{token}/callback");
+        let (at, waiter) = send(&fake, payload, "POST", &path).await;
+        let reply = waiter.await.expect("acknowledged");
+        assert_eq!(reply.body.as_ref().unwrap()["type"], 7);
+        votes.push(reply.at.duration_since(at));
+    }
+    report("vote click → acknowledgement (vote in SQLite first)", votes);
+
+    // Confirm → live, for new articles.
+    let mut confirms = Vec::new();
+    for n in 0..10 {
+        let article = format!("+++\nid = \"bench-{n}\"\ntitle = \"Bench {n}\"\npublisher = \"P\"\nurl = \"https://example.org/{n}\"\nreviewed = 2026-01-15\n+++\n\n## Quokka note {n}\n\nQuokka note {n} says the island quokka smiles at visitors every morning.\n");
+        let file = fake.attachment("bench.md", article.as_bytes(), Cdn::Normal, None);
+        let id = fake.id();
+        let token = format!("interaction-token-{id}");
+        let mut payload = payloads::slash_command(
+            id,
+            &token,
+            ("faq-admin", fake.command_id("faq-admin")),
+            json!([{"name": "add", "type": 1, "options": [{"name": "file", "type": 11, "value": file["id"]}]}]),
+            HERE,
+            MOD,
+        );
+        payload["data"]["resolved"] = json!({"attachments": {file["id"].as_str().unwrap(): file}});
+        let path = format!("/api/v10/webhooks/{APP_ID}/{token}");
+        let (_, waiter) = send(&fake, payload, "POST", &path).await;
+        let preview = waiter.await.expect("a preview").body.unwrap();
+        let click = fake.id();
+        let click_token = format!("interaction-token-{click}");
+        let shown = payloads::bot_message(fake.id(), MENTION_CHANNEL, &preview);
+        let payload = payloads::component(
+            click,
+            &click_token,
+            &button(&preview, "Add it"),
+            shown,
+            HERE,
+            MOD,
+        );
+        let path = format!("/api/v10/webhooks/{APP_ID}/{click_token}/messages/@original");
+        let (at, waiter) = send(&fake, payload, "PATCH", &path).await;
+        let outcome = waiter.await.expect("an outcome");
+        let text = outcome.body.unwrap()["content"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(text.starts_with("✅ added"), "{text}");
+        confirms.push(outcome.at.duration_since(at));
+    }
+    report(
+        "Confirm click → the new article live (write, version, audit, reload)",
+        confirms,
+    );
+
+    // Questions at concurrency 50, without and with reloads.
+    let load = |with_reloads: bool| {
+        let fake = Arc::clone(&fake);
+        let corpus = dir.path().join("corpus");
+        async move {
+            let reloader = with_reloads.then(|| {
+                let fake = Arc::clone(&fake);
+                tokio::spawn(async move {
+                    for n in 0..reloads {
+                        std::fs::write(
+                            corpus.join(format!("load-{n}.md")),
+                            format!("+++\nid = \"load-{n}\"\ntitle = \"Load {n}\"\npublisher = \"P\"\nurl = \"https://example.org/load-{n}\"\n+++\n\n## Zebrafish note {n}\n\nZebrafish number {n} swims in a school with many other fish.\n"),
+                        )
+                        .unwrap();
+                        let id = fake.id();
+                        let token = format!("interaction-token-{id}");
+                        let payload = payloads::slash_command(
+                            id,
+                            &token,
+                            ("faq-admin", fake.command_id("faq-admin")),
+                            json!([{"name": "reload", "type": 1, "options": []}]),
+                            HERE,
+                            MOD,
+                        );
+                        let path = format!("/api/v10/webhooks/{APP_ID}/{token}");
+                        let (_, waiter) = send(&fake, payload, "POST", &path).await;
+                        waiter.await.expect("reloaded");
+                    }
+                })
+            });
+            let mut latencies = Vec::with_capacity(questions);
+            let mut flight = tokio::task::JoinSet::new();
+            let started = Instant::now();
+            for n in 0..questions {
+                if flight.len() >= 50 {
+                    latencies.push(flight.join_next().await.unwrap().unwrap());
+                }
+                let fake = Arc::clone(&fake);
+                flight.spawn(async move {
+                    let question = if n % 2 == 0 {
+                        "How often is Tysabri given?"
+                    } else {
+                        "What are the side effects of Ocrevus?"
+                    };
+                    let (latency, answer) = ask(&fake, question).await;
+                    assert!(
+                        answer["embeds"].as_array().is_some_and(|e| e
+                            .iter()
+                            .all(|e| e["title"] != "Not covered by the articles")),
+                        "{answer}"
+                    );
+                    latency
+                });
+            }
+            while let Some(done) = flight.join_next().await {
+                latencies.push(done.unwrap());
+            }
+            let elapsed = started.elapsed();
+            let reloads_done = match reloader {
+                Some(reloader) => {
+                    reloader.await.unwrap();
+                    started.elapsed()
+                }
+                None => Duration::ZERO,
+            };
+            (latencies, elapsed, reloads_done)
+        }
+    };
+    let (quiet, elapsed, _) = load(false).await;
+    report(
+        &format!(
+            "{questions} questions at concurrency 50, no reload ({:.2} s)",
+            elapsed.as_secs_f64()
+        ),
+        quiet,
+    );
+    let (busy, elapsed, reloads_done) = load(true).await;
+    report(
+        &format!(
+            "{questions} questions at concurrency 50 while {reloads} reloads happen ({:.2} s; reloads done after {:.2} s)",
+            elapsed.as_secs_f64(),
+            reloads_done.as_secs_f64()
+        ),
+        busy,
+    );
+}
