@@ -231,6 +231,7 @@ pub enum CorpusCommand {
 
 /// Runs one `corpus` command.
 pub fn corpus(config: &Config, command: &CorpusCommand, out: &mut dyn Write) -> Result<()> {
+    use crate::moderation::audit::AuditStatus;
     use crate::moderation::store::CorpusStore;
     use crate::moderation::Actor;
 
@@ -292,16 +293,20 @@ pub fn corpus(config: &Config, command: &CorpusCommand, out: &mut dyn Write) -> 
             None
         }
         CorpusCommand::Audit => {
-            for e in store.audit_log().entries()? {
+            for e in store.audit()? {
                 let versions = match (e.old_version, e.new_version) {
                     (Some(o), Some(n)) => format!("v{o} → v{n}"),
                     (None, Some(n)) => format!("→ v{n}"),
                     (Some(o), None) => format!("v{o} →"),
                     (None, None) => String::new(),
                 };
+                let note = match e.status {
+                    AuditStatus::Interrupted => "  [interrupted by a crash: not applied]",
+                    _ => "",
+                };
                 writeln!(
                     out,
-                    "{}  {} ({})  {} {} {versions}  {}",
+                    "{}  {} ({})  {} {} {versions}  {}{note}",
                     e.time, e.actor.name, e.actor.id, e.action, e.target, e.summary
                 )?;
             }

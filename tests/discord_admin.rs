@@ -202,8 +202,7 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 
 fn audit_actions(corpus: &Path) -> Vec<(String, String, String)> {
     infusion_faq::moderation::store::CorpusStore::new(corpus)
-        .audit_log()
-        .entries()
+        .audit()
         .unwrap()
         .into_iter()
         .map(|e| (e.action, e.target, e.actor.id))
@@ -1254,6 +1253,15 @@ async fn serve_killed_in_the_middle_of_an_add_restarts_on_the_old_or_new_corpus_
             })
             .collect();
         assert!(stray.is_empty(), "{stray:?}");
+        // No live change goes unaudited, and no unapplied one reads as done.
+        let audited = infusion_faq::moderation::store::CorpusStore::new(&corpus)
+            .audit()
+            .unwrap()
+            .iter()
+            .any(|e| {
+                e.action == "add" && e.status == infusion_faq::moderation::audit::AuditStatus::Done
+            });
+        assert_eq!(audited, added, "attempt {attempt}");
         // Restarted, it rebuilds the index as needed and answers.
         let fake = FakeDiscord::start(fake_discord::app::TOKEN).await;
         let config = write_config(dir.path(), &fake.url(), "", "");

@@ -22,6 +22,37 @@ pub struct AuditEntry {
     pub new_version: Option<u32>,
     /// One line a moderator reads: "replaced 2 sections; 12 → 14 passages".
     pub summary: String,
+    /// Logs from before statuses existed hold finished changes only.
+    #[serde(default = "done")]
+    pub status: AuditStatus,
+}
+
+/// Where a change stood when its line was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditStatus {
+    /// Written just before the change.
+    Pending,
+    /// Written just after it.
+    Done,
+    /// A pending change that never reached the disk (a crash came first).
+    Interrupted,
+}
+
+fn done() -> AuditStatus {
+    AuditStatus::Done
+}
+
+impl AuditEntry {
+    /// The two lines of one change share everything but their status.
+    pub fn same_change(&self, other: &AuditEntry) -> bool {
+        self.time == other.time
+            && self.actor == other.actor
+            && self.action == other.action
+            && self.target == other.target
+            && self.old_version == other.old_version
+            && self.new_version == other.new_version
+    }
 }
 
 /// The append-only log file.

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::audit::{now, AuditEntry, AuditLog};
+use super::audit::{now, AuditEntry, AuditLog, AuditStatus};
 use super::durable::{remove_durably, write_atomic};
 use super::Actor;
 use crate::corpus::{
@@ -137,6 +137,67 @@ impl CorpusStore {
         AuditLog::new(self.dir.join(HISTORY_DIR).join("audit.jsonl"))
     }
 
+    /// The audit log as it happened: one entry per change, oldest first. A
+    /// change interrupted by a crash (a "pending" line with no "done") is
+    /// resolved by what is on disk: done if its new version is live, else
+    /// interrupted (the corpus kept the old version).
+    pub fn audit(&self) -> Result<Vec<AuditEntry>, ModerationError> {
+        let log = self.audit_log();
+        let raw = log.entries().map_err(io(log.path()))?;
+        let mut resolved: Vec<AuditEntry> = Vec::with_capacity(raw.len() / 2 + 1);
+        for entry in raw {
+            match entry.status {
+                AuditStatus::Pending => resolved.push(entry),
+                AuditStatus::Done | AuditStatus::Interrupted => {
+                    match resolved
+                        .iter_mut()
+                        .rev()
+                        .find(|e| e.status == AuditStatus::Pending && e.same_change(&entry))
+                    {
+                        Some(pending) => pending.status = AuditStatus::Done,
+                        None => resolved.push(entry),
+                    }
+                }
+            }
+        }
+        for entry in resolved
+            .iter_mut()
+            .filter(|e| e.status == AuditStatus::Pending)
+        {
+            entry.status = if self.is_live(entry) {
+                AuditStatus::Done
+            } else {
+                AuditStatus::Interrupted
+            };
+        }
+        Ok(resolved)
+    }
+
+    /// Whether the change an audit entry describes is what the corpus holds.
+    fn is_live(&self, entry: &AuditEntry) -> bool {
+        let live = if entry.target == "synonyms" && entry.action == "synonyms" {
+            self.synonyms().ok().filter(|b| !b.is_empty())
+        } else {
+            self.locate(&entry.target)
+                .ok()
+                .flatten()
+                .map(|(_, bytes)| bytes)
+        };
+        match (entry.new_version, live) {
+            (None, live) => live.is_none(),
+            (Some(_), None) => false,
+            (Some(number), Some(live)) => {
+                let (folder, ext) = if entry.action == "synonyms" {
+                    (self.dir.join(HISTORY_DIR).join("synonyms"), "toml")
+                } else {
+                    (self.article_history(&entry.target), "md")
+                };
+                self.version_bytes(&folder, &entry.target, ext, number)
+                    .is_ok_and(|kept| kept == live)
+            }
+        }
+    }
+
     /// Checks an upload meant to become a new article.
     pub fn preview_add(&self, file_name: &str, bytes: &[u8]) -> Result<Preview, ModerationError> {
         let article = parse_upload(file_name, bytes)?;
@@ -156,8 +217,8 @@ impl CorpusStore {
         let preview = self.preview_add(file_name, bytes)?;
         let live = self.dir.join(format!("{}.md", preview.id));
         let version = self.save_version(&self.article_history(&preview.id), "md", bytes)?;
-        write_atomic(&live, bytes).map_err(io(&live))?;
         self.record(
+            || write_atomic(&live, bytes).map_err(io(&live)),
             actor,
             "add",
             &preview.id,
@@ -208,9 +269,9 @@ impl CorpusStore {
         let history = self.article_history(id);
         let old_version = self.ensure_saved(&history, "md", &current)?;
         let new_version = self.save_version(&history, "md", bytes)?;
-        write_atomic(&path, bytes).map_err(io(&path))?;
         let summary = preview.changes.unwrap_or_else(|| "replaced".to_string());
         self.record(
+            || write_atomic(&path, bytes).map_err(io(&path)),
             actor,
             "replace",
             id,
@@ -224,8 +285,8 @@ impl CorpusStore {
     pub fn remove(&self, id: &str, actor: &Actor) -> Result<Change, ModerationError> {
         let (path, current) = self.current(id)?;
         let old_version = self.ensure_saved(&self.article_history(id), "md", &current)?;
-        remove_durably(&path).map_err(io(&path))?;
         self.record(
+            || remove_durably(&path).map_err(io(&path)),
             actor,
             "remove",
             id,
@@ -260,8 +321,8 @@ impl CorpusStore {
             None => (self.dir.join(format!("{id}.md")), None),
         };
         let new_version = self.save_version(&history, "md", &bytes)?;
-        write_atomic(&path, &bytes).map_err(io(&path))?;
         self.record(
+            || write_atomic(&path, &bytes).map_err(io(&path)),
             actor,
             "restore",
             id,
@@ -296,8 +357,8 @@ impl CorpusStore {
             Some(self.ensure_saved(&history, "toml", &current)?)
         };
         let new_version = self.save_version(&history, "toml", bytes)?;
-        write_atomic(&path, bytes).map_err(io(&path))?;
         self.record(
+            || write_atomic(&path, bytes).map_err(io(&path)),
             actor,
             "synonyms",
             "synonyms",
@@ -462,8 +523,14 @@ impl CorpusStore {
         self.save_version(folder, ext, bytes)
     }
 
+    /// Makes a change with `write` between two audit lines: "pending" before,
+    /// "done" after, each flushed to disk. A crash between them leaves a
+    /// pending line that [`CorpusStore::audit`] resolves by looking at what
+    /// is on disk, so no live change ever goes unrecorded.
+    #[allow(clippy::too_many_arguments)]
     fn record(
         &self,
+        write: impl FnOnce() -> Result<(), ModerationError>,
         actor: &Actor,
         action: &'static str,
         target: &str,
@@ -472,7 +539,7 @@ impl CorpusStore {
         summary: String,
     ) -> Result<Change, ModerationError> {
         let log = self.audit_log();
-        let entry = AuditEntry {
+        let mut entry = AuditEntry {
             time: now(),
             actor: actor.clone(),
             action: action.to_string(),
@@ -480,7 +547,11 @@ impl CorpusStore {
             old_version,
             new_version,
             summary: summary.clone(),
+            status: AuditStatus::Pending,
         };
+        log.append(&entry).map_err(io(log.path()))?;
+        write()?;
+        entry.status = AuditStatus::Done;
         log.append(&entry).map_err(io(log.path()))?;
         Ok(Change {
             action,
@@ -634,7 +705,7 @@ mod tests {
             .unwrap();
         assert_eq!((change.action, change.new_version), ("add", Some(1)));
         assert!(dir.path().join("a.md").is_file());
-        let entries = store.audit_log().entries().unwrap();
+        let entries = store.audit().unwrap();
         assert_eq!(entries.len(), 1);
         assert_eq!(entries[0].actor, tester());
         assert!(matches!(
@@ -706,8 +777,7 @@ mod tests {
         store.restore("a", 1, &tester()).unwrap();
         assert!(dir.path().join("a.md").is_file());
         let actions: Vec<String> = store
-            .audit_log()
-            .entries()
+            .audit()
             .unwrap()
             .into_iter()
             .map(|e| e.action)
@@ -772,6 +842,51 @@ mod tests {
                 .iter()
                 .any(|w| w.contains("over two years")),
             "{preview:?}"
+        );
+    }
+
+    #[test]
+    fn a_change_cut_short_by_a_crash_is_resolved_by_what_is_on_disk() {
+        let (dir, store) = store();
+        store
+            .add("a.md", &article("a", "Text."), &tester())
+            .unwrap();
+        let log = store.audit_log();
+        let pending = |action: &str, new_version: u32| AuditEntry {
+            time: now(),
+            actor: tester(),
+            action: action.into(),
+            target: "a".into(),
+            old_version: Some(1),
+            new_version: Some(new_version),
+            summary: "s".into(),
+            status: AuditStatus::Pending,
+        };
+        // Killed after the live write, before the "done" line: it happened.
+        let newer = article("a", "Newer text.");
+        store
+            .save_version(&store.article_history("a"), "md", &newer)
+            .unwrap();
+        std::fs::write(dir.path().join("a.md"), &newer).unwrap();
+        log.append(&pending("replace", 2)).unwrap();
+        // Killed before the live write: it did not.
+        store
+            .save_version(&store.article_history("a"), "md", &article("a", "Lost."))
+            .unwrap();
+        log.append(&pending("replace", 3)).unwrap();
+        let statuses: Vec<(String, Option<u32>, AuditStatus)> = store
+            .audit()
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.action, e.new_version, e.status))
+            .collect();
+        assert_eq!(
+            statuses,
+            [
+                ("add".to_string(), Some(1), AuditStatus::Done),
+                ("replace".to_string(), Some(2), AuditStatus::Done),
+                ("replace".to_string(), Some(3), AuditStatus::Interrupted),
+            ]
         );
     }
 }

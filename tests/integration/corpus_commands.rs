@@ -197,6 +197,10 @@ fn a_kill_during_add_leaves_the_old_or_new_corpus_and_the_next_run_answers() {
                 "a whole new file"
             );
         }
+        // No live change goes unaudited, and no unapplied one reads as done.
+        let audit = dir.run(&["corpus", "audit"]).ok().to_string();
+        let audited = audit.contains("add kesimpta-basics") && !audit.contains("interrupted");
+        assert_eq!(live.exists(), audited, "attempt {attempt}: {audit}");
         let stray: Vec<String> = std::fs::read_dir(dir.corpus())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

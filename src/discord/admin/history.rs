@@ -21,8 +21,7 @@ pub async fn history(
             store.history(&target)
         }?;
         let entries: Vec<_> = store
-            .audit_log()
-            .entries()
+            .audit()
             .unwrap_or_default()
             .into_iter()
             .filter(|e| e.target == target)
