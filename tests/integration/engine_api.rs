@@ -23,6 +23,20 @@ fn engine() -> &'static Engine {
     engine
 }
 
+/// Asserts that the verdict quotes a passage containing `phrase`.
+fn assert_quotes(question: &str, phrase: &str) {
+    let verdict = engine().ask(question);
+    let sections: Vec<String> = verdict.hits().iter().map(|h| h.passage.section()).collect();
+    assert!(
+        verdict
+            .hits()
+            .iter()
+            .any(|h| h.passage.text.contains(phrase)),
+        "{question:?} should quote {phrase:?}; got {} from {sections:?}",
+        verdict.label()
+    );
+}
+
 fn top_text(question: &str) -> String {
     match engine().ask(question) {
         Verdict::Answer { hits } => hits[0].passage.text.clone(),
@@ -58,14 +72,7 @@ fn misspelled_drug_names_are_corrected() {
         ("what is plasmapharesis", "removing blood from your body"),
     ];
     for (question, phrase) in table {
-        let verdict = engine().ask(question);
-        assert!(
-            verdict
-                .hits()
-                .iter()
-                .any(|h| h.passage.text.contains(phrase)),
-            "{question:?} should quote {phrase:?}"
-        );
+        assert_quotes(question, phrase);
     }
 }
 
@@ -79,19 +86,7 @@ fn multi_word_synonyms_find_their_passages() {
         ("is mitoxantrone chemo", "chemotherapy"),
     ];
     for (question, phrase) in table {
-        let verdict = engine().ask(question);
-        assert!(
-            verdict
-                .hits()
-                .iter()
-                .any(|h| h.passage.text.contains(phrase)),
-            "{question:?} should quote a passage with {phrase:?}; got {:?}",
-            verdict
-                .hits()
-                .iter()
-                .map(|h| h.passage.section())
-                .collect::<Vec<_>>()
-        );
+        assert_quotes(question, phrase);
     }
 }
 
@@ -231,15 +226,7 @@ fn chatty_messages_are_answered_like_plain_questions() {
         ),
     ];
     for (question, phrase) in table {
-        let verdict = engine().ask(question);
-        assert!(
-            verdict
-                .hits()
-                .iter()
-                .any(|h| h.passage.text.contains(phrase)),
-            "{question:?} should quote {phrase:?}, got {}",
-            verdict.label()
-        );
+        assert_quotes(question, phrase);
     }
     // A drug named only in the context still rules out other drugs' passages.
     assert!(matches!(
