@@ -53,16 +53,6 @@ pub enum CorpusError {
     Invalid(Vec<Problem>),
 }
 
-impl CorpusError {
-    /// Every problem, for a full report; empty for a folder error.
-    pub fn problems(&self) -> &[Problem] {
-        match self {
-            CorpusError::Invalid(problems) => problems,
-            CorpusError::Folder { .. } => &[],
-        }
-    }
-}
-
 fn summarize(problems: &[Problem]) -> String {
     match problems {
         [] => "the corpus is invalid".to_string(),

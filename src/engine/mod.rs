@@ -19,7 +19,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 use tantivy::collector::TopDocs;
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{Index, IndexReader, ReloadPolicy};
+use tantivy::{IndexReader, ReloadPolicy};
 
 use crate::corpus::{Corpus, CorpusError};
 use analysis::{analyzer, words, Word};
@@ -93,7 +93,6 @@ struct Covered {
 pub struct Engine {
     corpus: Corpus,
     passages: Vec<Arc<Passage>>,
-    index: Index,
     reader: IndexReader,
     fields: Fields,
     analyzer: TextAnalyzer,
@@ -169,7 +168,6 @@ impl Engine {
         let engine = Engine {
             corpus,
             passages: passages.into_iter().map(Arc::new).collect(),
-            index,
             reader,
             fields,
             analyzer,
@@ -203,10 +201,6 @@ impl Engine {
         &self.report
     }
 
-    pub fn index(&self) -> &Index {
-        &self.index
-    }
-
     /// Answers one question. Never fails: an index error is logged and
     /// reads as "no answer" (urgent triage still runs first).
     pub fn ask(&self, question: &str) -> Verdict {
@@ -219,13 +213,7 @@ impl Engine {
                 Vec::new()
             }
         };
-        // Sections that touch the question, nearest first, for "no answer".
-        let near: Vec<String> = candidates
-            .iter()
-            .filter(|h| h.coverage > 0.0)
-            .filter_map(|h| h.passage.heading_path.last().cloned())
-            .collect();
-        let hits = self.select(candidates);
+        let hits = self.select(&candidates);
         match urgent {
             Some(kind) => Verdict::Urgent {
                 kind,
@@ -233,7 +221,7 @@ impl Engine {
                 hits,
             },
             None if hits.is_empty() => Verdict::NoAnswer {
-                suggestions: self.suggestions(near),
+                suggestions: self.suggestions(&candidates),
             },
             None => Verdict::Answer { hits },
         }
@@ -300,11 +288,14 @@ impl Engine {
     }
 
     /// The passages worth quoting among the ranked candidates.
-    fn select(&self, mut candidates: Vec<Hit>) -> Vec<Hit> {
+    fn select(&self, candidates: &[Hit]) -> Vec<Hit> {
         let min = self.settings.min_coverage;
-        candidates.retain(|h| h.coverage > min);
-        candidates.truncate(self.settings.max_passages);
         candidates
+            .iter()
+            .filter(|h| h.coverage > min)
+            .take(self.settings.max_passages)
+            .cloned()
+            .collect()
     }
 
     /// How a question was understood and every candidate passage before
@@ -375,16 +366,21 @@ impl Engine {
         covered
     }
 
-    /// A few topics the articles cover: those nearest the question, then
-    /// the corpus's own sections in reading order.
-    fn suggestions(&self, near: Vec<String>) -> Vec<String> {
+    /// A few topics the articles cover: the sections of the candidates that
+    /// touch the question, nearest first, then the corpus's own sections in
+    /// reading order. Only built for a "no answer".
+    fn suggestions(&self, candidates: &[Hit]) -> Vec<String> {
+        let near = candidates
+            .iter()
+            .filter(|h| h.coverage > 0.0)
+            .filter_map(|h| h.passage.heading_path.last());
         let mut topics: Vec<String> = Vec::with_capacity(SUGGESTIONS);
-        for topic in near.into_iter().chain(self.topics.iter().cloned()) {
+        for topic in near.chain(self.topics.iter()) {
             if topics.len() == SUGGESTIONS {
                 break;
             }
-            if !topics.contains(&topic) {
-                topics.push(topic);
+            if !topics.contains(topic) {
+                topics.push(topic.clone());
             }
         }
         topics

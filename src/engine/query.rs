@@ -139,10 +139,6 @@ impl QueryPlan {
             .iter()
             .any(|c| !c.weak && c.recognised != Recognised::Unknown)
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.concepts.is_empty()
-    }
 }
 
 /// Words that say what *kind* of answer is wanted rather than what it is

@@ -117,11 +117,6 @@ impl LiveEngine {
         })
     }
 
-    /// Engines swapped in since start.
-    pub fn swaps(&self) -> u64 {
-        *self.swaps.0.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
     /// Waits until more than `seen` engines have been swapped in, or `timeout`
     /// passes; returns the count.
     pub fn wait_for_swap(&self, seen: u64, timeout: Duration) -> u64 {

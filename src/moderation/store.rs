@@ -241,6 +241,18 @@ impl CorpusStore {
         file_name: &str,
         bytes: &[u8],
     ) -> Result<Preview, ModerationError> {
+        self.check_replace(id, file_name, bytes)
+            .map(|(preview, _, _)| preview)
+    }
+
+    /// The preview of a replacement, with the current file's path and bytes
+    /// (found once: locating reads the corpus folder).
+    fn check_replace(
+        &self,
+        id: &str,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Result<(Preview, PathBuf, Vec<u8>), ModerationError> {
         let article = parse_upload(file_name, bytes)?;
         if article.meta.id != id {
             return Err(ModerationError::IdMismatch {
@@ -248,12 +260,12 @@ impl CorpusStore {
                 found: article.meta.id.clone(),
             });
         }
-        let (_, current) = self.current(id)?;
+        let (path, current) = self.current(id)?;
         if current.as_slice() == bytes {
             return Err(ModerationError::Unchanged(id.to_string()));
         }
         let old = parse_article(Path::new(file_name), &current).ok();
-        Ok(preview(&article, old.as_ref()))
+        Ok((preview(&article, old.as_ref()), path, current))
     }
 
     /// Replaces article `id` with `bytes`, keeping the old version.
@@ -264,8 +276,7 @@ impl CorpusStore {
         bytes: &[u8],
         actor: &Actor,
     ) -> Result<Change, ModerationError> {
-        let preview = self.preview_replace(id, file_name, bytes)?;
-        let (path, current) = self.current(id)?;
+        let (preview, path, current) = self.check_replace(id, file_name, bytes)?;
         let history = self.article_history(id);
         let old_version = self.ensure_saved(&history, "md", &current)?;
         let new_version = self.save_version(&history, "md", bytes)?;
