@@ -222,20 +222,11 @@ impl AnswerCues {
 
     /// The stems answers to a question of these words tend to contain.
     fn for_question(&self, raw: &[String]) -> Vec<String> {
-        let mut cues: Vec<String> = Vec::new();
-        for (shape, stems) in &self.0 {
-            let matched = raw
-                .windows(shape.len())
-                .any(|w| w.iter().zip(shape.iter()).all(|(word, want)| word == want));
-            if matched {
-                for stem in stems {
-                    if !cues.contains(stem) {
-                        cues.push(stem.clone());
-                    }
-                }
-            }
-        }
-        cues
+        let matched = self.0.iter().filter(|(shape, _)| {
+            raw.windows(shape.len())
+                .any(|w| w.iter().zip(shape.iter()).all(|(word, want)| word == want))
+        });
+        dedup(matched.flat_map(|(_, stems)| stems.iter().cloned()))
     }
 }
 
