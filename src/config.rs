@@ -56,8 +56,9 @@ impl Default for Config {
     }
 }
 
-/// The bot's settings (`[discord]`).
-#[derive(Clone, Deserialize, PartialEq)]
+/// The bot's settings (`[discord]`). `Debug` shows the token as
+/// `<redacted>` ([`Secret`] redacts itself).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct DiscordConfig {
     /// Bot token; prefer the `DISCORD_TOKEN` environment variable.
@@ -114,26 +115,6 @@ impl Default for DiscordConfig {
             confirm_timeout_seconds: 300,
             download_timeout_ms: 10_000,
         }
-    }
-}
-
-impl fmt::Debug for DiscordConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DiscordConfig")
-            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
-            .field("api_url", &self.api_url)
-            .field("guilds", &self.guilds)
-            .field("mention_channels", &self.mention_channels)
-            .field("answer_dms", &self.answer_dms)
-            .field("rate_limit_questions", &self.rate_limit_questions)
-            .field("rate_limit_seconds", &self.rate_limit_seconds)
-            .field("defer_after_ms", &self.defer_after_ms)
-            .field("moderator_roles", &self.moderator_roles)
-            .field("audit_channel", &self.audit_channel)
-            .field("watch_debounce_ms", &self.watch_debounce_ms)
-            .field("confirm_timeout_seconds", &self.confirm_timeout_seconds)
-            .field("download_timeout_ms", &self.download_timeout_ms)
-            .finish()
     }
 }
 
@@ -219,15 +200,14 @@ impl Config {
                 message,
             }
         })?;
+        // `join` keeps an absolute path as it is.
         let base = path.parent().unwrap_or(Path::new("."));
-        if config.corpus.is_relative() {
-            config.corpus = base.join(&config.corpus);
-        }
-        if config.index.is_relative() {
-            config.index = base.join(&config.index);
-        }
-        if config.feedback.database.is_relative() {
-            config.feedback.database = base.join(&config.feedback.database);
+        for path in [
+            &mut config.corpus,
+            &mut config.index,
+            &mut config.feedback.database,
+        ] {
+            *path = base.join(&*path);
         }
         Ok(config)
     }
