@@ -815,11 +815,7 @@ async fn reload_takes_changes_from_disk_and_refuses_a_broken_corpus_while_still_
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_thousand_questions_during_twenty_reloads_are_all_answered() {
-    let app = app_with(|config| {
-        config.discord.rate_limit_questions = 0;
-        config.discord.watch_debounce_ms = 50;
-    })
-    .await;
+    let app = app_with(|config| config.discord.watch_debounce_ms = 50).await;
     const QUESTIONS: usize = 2_000;
     const RELOADS: usize = 20;
     const IN_FLIGHT: usize = 50;
