@@ -287,10 +287,9 @@ impl FeedbackStore {
             path: path.to_path_buf(),
             cause,
         };
-        let mut conn = Connection::open(path).map_err(open_err)?;
+        let conn = Connection::open(path).map_err(open_err)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
-        // WAL: readers never block the writer; FULL: a committed vote
-        // survives a power cut; secure_delete: deleted text is overwritten.
+        // WAL: readers never block the writer.
         let mode: String = conn
             .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
             .map_err(open_err)?;
@@ -300,34 +299,35 @@ impl FeedbackStore {
                 mode,
             });
         }
-        Self::configure(&conn).map_err(open_err)?;
-        migrate(&mut conn, path)?;
-        Ok(FeedbackStore {
-            conn: Mutex::new(conn),
-            path: path.to_path_buf(),
-            clock: Clock::system(),
-        })
+        Self::with_connection(conn, path.to_path_buf())
     }
 
     /// A private database in memory, for tests.
     pub fn in_memory() -> Result<FeedbackStore> {
         let path = PathBuf::from(":memory:");
-        let open_err = |cause| FeedbackError::Open {
+        let conn = Connection::open_in_memory().map_err(|cause| FeedbackError::Open {
             path: path.clone(),
             cause,
-        };
-        let mut conn = Connection::open_in_memory().map_err(open_err)?;
-        Self::configure(&conn).map_err(open_err)?;
+        })?;
+        Self::with_connection(conn, path)
+    }
+
+    /// The store on an open connection (a file's or the in-memory one):
+    /// `synchronous = FULL` (a committed vote survives a power cut) and
+    /// `secure_delete` (deleted text is overwritten), then the schema
+    /// brought up to date.
+    fn with_connection(mut conn: Connection, path: PathBuf) -> Result<FeedbackStore> {
+        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA secure_delete = ON;")
+            .map_err(|cause| FeedbackError::Open {
+                path: path.clone(),
+                cause,
+            })?;
         migrate(&mut conn, &path)?;
         Ok(FeedbackStore {
             conn: Mutex::new(conn),
             path,
             clock: Clock::system(),
         })
-    }
-
-    fn configure(conn: &Connection) -> rusqlite::Result<()> {
-        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA secure_delete = ON;")
     }
 
     /// The same store reading "now" from `clock`.
