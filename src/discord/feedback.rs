@@ -316,9 +316,7 @@ pub async fn on_click(
             .collect();
         let store = Arc::clone(&feedback.store);
         feedback
-            .write("vote", move || {
-                votes.iter().try_for_each(|vote| store.record_vote(vote))
-            })
+            .write("vote", move || store.record_votes(&votes))
             .await
     };
     info!(

@@ -343,28 +343,46 @@ impl FeedbackStore {
 
     /// Records one 👍 or 👎. Its question is kept only for a 👎.
     pub fn record_vote(&self, vote: &Vote) -> Result<()> {
+        self.record_votes(std::slice::from_ref(vote))
+    }
+
+    /// Records the votes of one click (one per quoted passage) in one
+    /// transaction: one flush to disk, and all of them or none. Each
+    /// question is kept only for a 👎.
+    pub fn record_votes(&self, votes: &[Vote]) -> Result<()> {
+        if votes.is_empty() {
+            return Ok(());
+        }
         let day = date(self.clock.today());
-        let question = if vote.helpful {
-            None
-        } else {
-            vote.question.as_deref().and_then(question_text)
+        let mut conn = self.lock();
+        let write = |conn: &mut Connection| -> rusqlite::Result<()> {
+            // IMMEDIATE: take the write lock before the first insert.
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            {
+                let mut insert = tx.prepare_cached(
+                    "INSERT INTO votes (day, guild_id, article_id, section, passage_digest, helpful, question)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )?;
+                for vote in votes {
+                    let question = if vote.helpful {
+                        None
+                    } else {
+                        vote.question.as_deref().and_then(question_text)
+                    };
+                    insert.execute(params![
+                        day,
+                        vote.guild_id.map(guild_to_sql),
+                        vote.article_id,
+                        vote.section,
+                        vote.passage_digest,
+                        vote.helpful,
+                        question
+                    ])?;
+                }
+            }
+            tx.commit()
         };
-        let conn = self.lock();
-        conn.execute(
-            "INSERT INTO votes (day, guild_id, article_id, section, passage_digest, helpful, question)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                day,
-                vote.guild_id.map(guild_to_sql),
-                vote.article_id,
-                vote.section,
-                vote.passage_digest,
-                vote.helpful,
-                question
-            ],
-        )
-        .map_err(|e| self.db_err(e))?;
-        Ok(())
+        write(&mut conn).map_err(|e| self.db_err(e))
     }
 
     /// Counts one "no answer" verdict, with its text only when given.
@@ -775,6 +793,40 @@ mod tests {
         ] {
             assert_eq!(normalize_question(asked), key, "{asked:?}");
         }
+    }
+
+    #[test]
+    fn the_votes_of_one_click_are_recorded_all_or_none() {
+        let (store, _clock) = store();
+        // The second passage's insert fails: the first is not kept either.
+        store
+            .lock()
+            .execute_batch(
+                "CREATE TEMP TRIGGER refuse BEFORE INSERT ON votes
+                  WHEN NEW.article_id = 'article-broken'
+                  BEGIN SELECT RAISE(ABORT, 'refused'); END;",
+            )
+            .unwrap();
+        let votes = [
+            vote(Some(1), "p", false, Some("why?")),
+            vote(Some(1), "broken", false, Some("why?")),
+        ];
+        let err = store.record_votes(&votes).unwrap_err().to_string();
+        assert!(err.contains("refused"), "{err}");
+        assert_eq!(count(&store, "SELECT COUNT(*) FROM votes"), 0);
+        let votes = [
+            vote(Some(1), "p", false, Some("why?")),
+            vote(Some(1), "q", true, Some("why?")),
+        ];
+        store.record_votes(&votes).unwrap();
+        assert_eq!(count(&store, "SELECT COUNT(*) FROM votes"), 2);
+        assert_eq!(
+            count(&store, "SELECT COUNT(question) FROM votes"),
+            1,
+            "the question is kept with the 👎 only"
+        );
+        store.record_votes(&[]).unwrap();
+        assert_eq!(count(&store, "SELECT COUNT(*) FROM votes"), 2);
     }
 
     #[test]
