@@ -61,19 +61,10 @@ pub fn purge(
         return Ok(());
     }
     let report = FeedbackStore::open(path)?.purge(scope, guild)?;
-    let what = match scope {
-        PurgeScope::QuestionsOlderThan(days) => {
-            format!("question texts more than {days} days old")
-        }
-        PurgeScope::AllQuestions => "all question texts".to_string(),
-        PurgeScope::Everything => "all votes and no-answer records".to_string(),
-    };
-    let mut sentence = report.to_string();
-    sentence[..1].make_ascii_uppercase();
     writeln!(
         out,
-        "{sentence} ({what}, {}) from {}.",
-        scope_name(guild),
+        "{} from {}.",
+        report.sentence(scope, Some(&scope_name(guild))),
         path.display()
     )?;
     Ok(())

@@ -206,6 +206,38 @@ impl fmt::Display for PurgeReport {
     }
 }
 
+impl PurgeReport {
+    /// The report as one sentence, without its full stop: "Deleted 2
+    /// question texts, 0 votes and 0 no-answer records (question texts more
+    /// than 30 days old)". `place` ("all servers", "server 42") joins the
+    /// parenthesis. The bot and the command line both say it this way.
+    pub fn sentence(&self, scope: PurgeScope, place: Option<&str>) -> String {
+        let mut text = self.to_string();
+        if let Some(first) = text.get_mut(..1) {
+            first.make_ascii_uppercase();
+        }
+        match place {
+            Some(place) => format!("{text} ({}, {place})", scope.describe()),
+            None => format!("{text} ({})", scope.describe()),
+        }
+    }
+}
+
+impl PurgeScope {
+    /// What the scope deletes: "question texts more than 1 day old", "all
+    /// question texts", "all votes and no-answer records".
+    pub fn describe(self) -> String {
+        match self {
+            PurgeScope::QuestionsOlderThan(days) => format!(
+                "question texts more than {} old",
+                plural(u64::from(days), "day", "days")
+            ),
+            PurgeScope::AllQuestions => "all question texts".to_string(),
+            PurgeScope::Everything => "all votes and no-answer records".to_string(),
+        }
+    }
+}
+
 fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
@@ -1187,6 +1219,19 @@ mod tests {
         assert_eq!(
             report.to_string(),
             "deleted 1 question text, 0 votes and 2 no-answer records"
+        );
+        assert_eq!(
+            report.sentence(PurgeScope::QuestionsOlderThan(1), None),
+            "Deleted 1 question text, 0 votes and 2 no-answer records (question texts more than 1 day old)"
+        );
+        assert_eq!(
+            report.sentence(PurgeScope::QuestionsOlderThan(30), Some("all servers")),
+            "Deleted 1 question text, 0 votes and 2 no-answer records (question texts more than 30 days old, all servers)"
+        );
+        assert_eq!(PurgeScope::AllQuestions.describe(), "all question texts");
+        assert_eq!(
+            PurgeScope::Everything.describe(),
+            "all votes and no-answer records"
         );
     }
 

@@ -10,7 +10,7 @@ use tracing::info;
 use super::super::render::Reply;
 use super::super::{Context, Error};
 use super::{announce, blocking, confirm, say};
-use crate::moderation::feedback::{PurgeReport, PurgeScope};
+use crate::moderation::feedback::PurgeScope;
 
 /// What to delete.
 #[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
@@ -66,7 +66,7 @@ pub async fn purge(
         actor_id = %ctx.author().id,
         "feedback purged from Discord"
     );
-    let text = sentence(&report, scope);
+    let text = format!("{} in this server.", report.sentence(scope, None));
     announce(
         ctx,
         &format!(
@@ -84,22 +84,4 @@ pub async fn purge(
             Ok(())
         }
     }
-}
-
-/// "Deleted 3 question texts, 0 votes and 0 no-answer records (question
-/// texts more than 7 days old) in this server."
-pub fn sentence(report: &PurgeReport, scope: PurgeScope) -> String {
-    let what = match scope {
-        PurgeScope::QuestionsOlderThan(days) => format!(
-            "question texts more than {days} day{} old",
-            if days == 1 { "" } else { "s" }
-        ),
-        PurgeScope::AllQuestions => "all question texts".to_string(),
-        PurgeScope::Everything => "all votes and no-answer records".to_string(),
-    };
-    let mut text = report.to_string();
-    if let Some(first) = text.get_mut(..1) {
-        first.make_ascii_uppercase();
-    }
-    format!("{text} ({what}) in this server.")
 }
