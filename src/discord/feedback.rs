@@ -101,10 +101,7 @@ impl Feedback {
         question: &str,
         verdict: &Verdict,
     ) -> Vec<Button> {
-        let hits = match verdict {
-            Verdict::Answer { hits } | Verdict::Urgent { hits, .. } => hits,
-            Verdict::NoAnswer { .. } => return Vec::new(),
-        };
+        let hits = verdict.hits();
         if hits.is_empty() {
             return Vec::new();
         }
