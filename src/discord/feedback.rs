@@ -47,7 +47,6 @@ const WRITE_WAIT: Duration = Duration::from_millis(1_500);
 /// How often recorded question texts past `retention_days` are deleted.
 pub const EXPIRY_EVERY: Duration = Duration::from_secs(3_600);
 
-pub const THANKS: &str = "Thanks: your vote helps the moderators improve the articles.";
 pub const ALREADY_VOTED: &str = "Thanks: this answer has already been rated.";
 pub const GONE: &str =
     "Thanks. The articles have changed since this answer, so the vote could not be counted.";
@@ -86,10 +85,6 @@ impl Feedback {
 
     pub fn store(&self) -> &Arc<FeedbackStore> {
         &self.store
-    }
-
-    pub fn config(&self) -> &FeedbackConfig {
-        &self.config
     }
 
     /// 👍 / 👎 for a verdict that quotes passages (an answer, or urgent

@@ -82,7 +82,6 @@ pub enum ButtonStyle {
     Primary,
     Secondary,
     Success,
-    Danger,
 }
 
 impl Button {
@@ -111,7 +110,6 @@ impl Button {
             ButtonStyle::Primary => serenity::ButtonStyle::Primary,
             ButtonStyle::Secondary => serenity::ButtonStyle::Secondary,
             ButtonStyle::Success => serenity::ButtonStyle::Success,
-            ButtonStyle::Danger => serenity::ButtonStyle::Danger,
         };
         let mut button = serenity::CreateButton::new(&self.custom_id)
             .style(style)

@@ -67,15 +67,6 @@ impl Pending {
             .unwrap_or_else(|p| p.into_inner())
             .remove(&nonce);
     }
-
-    /// Previews waiting now.
-    pub fn len(&self) -> usize {
-        self.waiters.lock().unwrap_or_else(|p| p.into_inner()).len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 /// Forgets the waiter however the command ends.

@@ -188,9 +188,9 @@ pub async fn apply(ctx: Context<'_>, change: Change) -> Result<Reply, Error> {
     let store = data.admin.store.clone();
     let live = Arc::clone(&data.admin.live);
     let lock = Arc::clone(&data.admin.changes);
-    let (result, reload) = blocking(move || {
+    let outcome = blocking(move || {
         let _one_at_a_time = lock.lock().unwrap_or_else(|p| p.into_inner());
-        let result = match change {
+        let changed = match change {
             Change::Add { file_name, bytes } => store.add(&file_name, &bytes, &actor),
             Change::Replace {
                 id,
@@ -201,14 +201,14 @@ pub async fn apply(ctx: Context<'_>, change: Change) -> Result<Reply, Error> {
             Change::Restore { id, version } => store.restore(&id, version, &actor),
             Change::Synonyms { bytes } => store.replace_synonyms(&bytes, &actor),
             Change::RestoreSynonyms { version } => store.restore_synonyms(version, &actor),
-        };
-        let reload = result.as_ref().ok().map(|_| live.reload());
-        (result, reload)
+        }?;
+        // Made: live at once.
+        Ok::<_, ModerationError>((changed, live.reload()))
     })
     .await?;
     let (guild, _) = place(ctx.guild_id(), ctx.channel_id());
-    match result {
-        Ok(changed) => {
+    match outcome {
+        Ok((changed, reload)) => {
             info!(
                 action = changed.action,
                 target = %changed.target,
@@ -225,7 +225,7 @@ pub async fn apply(ctx: Context<'_>, change: Change) -> Result<Reply, Error> {
             let engine = data.admin.live.engine();
             Ok(view::changed(
                 &changed,
-                reload.as_ref(),
+                &reload,
                 engine.corpus().articles.len(),
                 engine.passages().len(),
             ))

@@ -191,41 +191,30 @@ fn versions(change: &Change) -> String {
 }
 
 /// What a confirmed change did, and whether it is live.
-pub fn changed(
-    change: &Change,
-    reload: Option<&ReloadOutcome>,
-    articles: usize,
-    passages: usize,
-) -> Reply {
+pub fn changed(change: &Change, reload: &ReloadOutcome, articles: usize, passages: usize) -> Reply {
     let done = format!(
         "✅ {} ({}).",
         plain(&change.summary, 1000),
         versions(change)
     );
     let live = match reload {
-        Some(Ok(_)) | None => format!(
+        Ok(_) => format!(
             "Live now: members are answered from {} and {}.",
             count(articles, "article"),
             count(passages, "passage")
         ),
-        Some(Err(err)) => format!(
+        Err(err) => format!(
             "⚠️ Saved, but the corpus on disk does not load, so members are still answered from the previous version: {}",
             one_line(&engine_error(err), 1200)
         ),
     };
-    let undo = match change.action {
-        "remove" => format!(
-            "Undo with `/faq-admin restore id:{} version:{}`.",
-            change.target,
-            change.old_version.unwrap_or(1)
+    // A removal always has an old version: restoring it undoes the removal.
+    let undo = match change.old_version {
+        Some(old) => format!(
+            "Undo with `/faq-admin restore id:{} version:{old}`.",
+            change.target
         ),
-        _ => match change.old_version {
-            Some(old) => format!(
-                "Undo with `/faq-admin restore id:{} version:{old}`.",
-                change.target
-            ),
-            None => String::new(),
-        },
+        None => String::new(),
     };
     Reply::notice(&join_content(&[&done, &live, &undo]))
 }
