@@ -91,6 +91,9 @@ pub async fn confirm(
     action: &str,
 ) -> Result<Option<serenity::ComponentInteraction>, Error> {
     let data = ctx.data();
+    // What poise's `Context::id()` returns; that method is only there with
+    // poise's `chrono` feature, which would switch serenity's timestamps to
+    // chrono for this one line.
     let nonce = match ctx {
         poise::Context::Application(app) => app.interaction.id.get(),
         poise::Context::Prefix(prefix) => prefix.msg.id.get(),
@@ -184,35 +187,35 @@ pub async fn on_click(
         .strip_prefix(PREFIX)
         .and_then(|rest| rest.split_once(':'))
         .and_then(|(_, n)| n.parse::<u64>().ok());
-    let waiter = nonce.and_then(|nonce| {
-        let mut waiters = data
-            .admin
-            .pending
-            .waiters
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        match waiters.get(&nonce) {
-            Some(w) if w.moderator == interaction.user.id.get() => waiters.remove(&nonce),
-            Some(_) => None,
-            None => None,
+    // Whose click it is, looked up once.
+    let claim = match nonce {
+        None => Claim::Gone,
+        Some(nonce) => {
+            let mut waiters = data
+                .admin
+                .pending
+                .waiters
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            match waiters.get(&nonce) {
+                Some(w) if w.moderator == interaction.user.id.get() => {
+                    waiters.remove(&nonce).map_or(Claim::Gone, Claim::Mine)
+                }
+                Some(_) => Claim::NotYours,
+                None => Claim::Gone,
+            }
         }
-    });
-    let unclaimed = match waiter {
-        Some(waiter) => match waiter.click.send(interaction.clone()) {
+    };
+    let not_yours = matches!(claim, Claim::NotYours);
+    let unclaimed = match claim {
+        Claim::Mine(waiter) => match waiter.click.send(interaction.clone()) {
             Ok(()) => return Ok(()),
+            // The command stopped waiting just now: the preview is gone.
             Err(click) => click,
         },
-        None => interaction.clone(),
+        Claim::NotYours | Claim::Gone => interaction.clone(),
     };
-    let still_waiting = nonce.is_some_and(|n| {
-        data.admin
-            .pending
-            .waiters
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .contains_key(&n)
-    });
-    let response = if still_waiting {
+    let response = if not_yours {
         // Someone else's preview (it is ephemeral, so this is rare).
         serenity::CreateInteractionResponse::Message(
             serenity::CreateInteractionResponseMessage::new()
@@ -230,4 +233,14 @@ pub async fn on_click(
     };
     unclaimed.create_response(&ctx.http, response).await?;
     Ok(())
+}
+
+/// Whose a Confirm or Cancel click is.
+enum Claim {
+    /// The waiting preview of the moderator who clicked: taken from [`Pending`].
+    Mine(Waiter),
+    /// Another moderator's preview, still waiting.
+    NotYours,
+    /// No preview waits for it (expired, answered, or an unknown id).
+    Gone,
 }
