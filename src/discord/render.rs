@@ -551,12 +551,33 @@ pub fn cut_lines(text: &str, max: usize) -> String {
 }
 
 /// One unit of rendered markdown: never split when cutting.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 enum Atom {
-    /// One character of the source, escaped if it is markdown.
-    Text(String),
+    /// One character of the source, after a backslash if it is markdown.
+    Text {
+        c: char,
+        escaped: bool,
+    },
     Open,
     Close,
+}
+
+impl Atom {
+    /// Its length as Discord counts it.
+    fn len(self) -> usize {
+        match self {
+            Atom::Text { c, escaped } => usize::from(escaped) + c.len_utf16(),
+            Atom::Open | Atom::Close => BOLD.len(),
+        }
+    }
+}
+
+/// Appends an escaped (or plain) character.
+fn push_text(out: &mut String, c: char, escaped: bool) {
+    if escaped {
+        out.push('\\');
+    }
+    out.push(c);
 }
 
 const BOLD: &str = "**";
@@ -566,13 +587,7 @@ const BOLD: &str = "**";
 /// character, outside any bold (which is closed first) and any escape.
 pub fn markdown(text: &str, bold: &[Range<usize>], max: usize) -> String {
     let atoms = atoms(text, bold);
-    let full_len: usize = atoms
-        .iter()
-        .map(|a| match a {
-            Atom::Text(s) => discord_len(s),
-            Atom::Open | Atom::Close => BOLD.len(),
-        })
-        .sum();
+    let full_len: usize = atoms.iter().map(|a| a.len()).sum();
     let fits = full_len <= max;
     let budget = if fits {
         usize::MAX
@@ -584,7 +599,7 @@ pub fn markdown(text: &str, bold: &[Range<usize>], max: usize) -> String {
     // The bold run being built: emitted only if it holds some text.
     let mut run: Option<(String, usize)> = None;
     let mut cut_short = false;
-    for atom in &atoms {
+    for &atom in &atoms {
         match atom {
             Atom::Open => run = Some((String::new(), 0)),
             Atom::Close => {
@@ -597,15 +612,15 @@ pub fn markdown(text: &str, bold: &[Range<usize>], max: usize) -> String {
                     }
                 }
             }
-            Atom::Text(s) => {
-                let len = discord_len(s);
+            Atom::Text { c, escaped } => {
+                let len = atom.len();
                 match &mut run {
                     Some((inner, run_len)) => {
                         if used + *run_len + len + 2 * BOLD.len() > budget {
                             cut_short = true;
                             break;
                         }
-                        inner.push_str(s);
+                        push_text(inner, c, escaped);
                         *run_len += len;
                     }
                     None => {
@@ -613,7 +628,7 @@ pub fn markdown(text: &str, bold: &[Range<usize>], max: usize) -> String {
                             cut_short = true;
                             break;
                         }
-                        out.push_str(s);
+                        push_text(&mut out, c, escaped);
                         used += len;
                     }
                 }
@@ -684,12 +699,7 @@ fn atoms(text: &str, bold: &[Range<usize>]) -> Vec<Atom> {
             '-' => line_start && following == Some('#'),
             _ => false,
         };
-        let mut s = String::with_capacity(c.len_utf8() + 1);
-        if escape {
-            s.push('\\');
-        }
-        s.push(c);
-        atoms.push(Atom::Text(s));
+        atoms.push(Atom::Text { c, escaped: escape });
         if c == '\n' {
             line_start = true;
         } else if !c.is_whitespace() {
