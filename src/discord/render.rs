@@ -439,36 +439,29 @@ pub fn sources(articles: &[Arc<Article>], disclaimer: &str) -> Reply {
         articles.len(),
         if articles.len() == 1 { "" } else { "s" }
     );
-    let mut description = String::new();
-    for (n, article) in articles.iter().enumerate() {
-        let meta = &article.meta;
-        let name = plain(&meta.title, 200);
-        let mut line = match link_target(&meta.url) {
-            Some(url) => format!("• [{name}](<{url}>)"),
-            None => format!("• {name}"),
-        };
-        line.push_str(&format!(" — {}", plain(&meta.publisher, 100)));
-        if let Some(date) = &meta.published {
-            line.push_str(&format!(" · published {date}"));
-        }
-        if let Some(date) = &meta.reviewed {
-            line.push_str(&format!(" · reviewed {date}"));
-        }
-        if let Some(date) = &meta.retrieved {
-            line.push_str(&format!(" · retrieved {date}"));
-        }
-        let more = articles.len() - n - 1;
-        // Keep room for a closing "…and N more" line.
-        let reserve = if more > 0 { 40 } else { 0 };
-        if discord_len(&description) + discord_len(&line) + 1 + reserve > DESCRIPTION_MAX {
-            description.push_str(&format!("\n…and {} more.", articles.len() - n));
-            break;
-        }
-        if !description.is_empty() {
-            description.push('\n');
-        }
-        description.push_str(&line);
-    }
+    let lines: Vec<String> = articles
+        .iter()
+        .map(|article| {
+            let meta = &article.meta;
+            let name = plain(&meta.title, 200);
+            let mut line = match link_target(&meta.url) {
+                Some(url) => format!("• [{name}](<{url}>)"),
+                None => format!("• {name}"),
+            };
+            line.push_str(&format!(" — {}", plain(&meta.publisher, 100)));
+            if let Some(date) = &meta.published {
+                line.push_str(&format!(" · published {date}"));
+            }
+            if let Some(date) = &meta.reviewed {
+                line.push_str(&format!(" · reviewed {date}"));
+            }
+            if let Some(date) = &meta.retrieved {
+                line.push_str(&format!(" · retrieved {date}"));
+            }
+            line
+        })
+        .collect();
+    let description = lines_within(&lines, DESCRIPTION_MAX);
     Reply {
         content: String::new(),
         buttons: Vec::new(),
@@ -481,6 +474,25 @@ pub fn sources(articles: &[Arc<Article>], disclaimer: &str) -> Reply {
             colour: COLOUR_ANSWER,
         }],
     }
+}
+
+/// Lines joined within `max`, the rest summed up as "…and N more.".
+pub fn lines_within(lines: &[String], max: usize) -> String {
+    let mut out = String::new();
+    for (n, line) in lines.iter().enumerate() {
+        let more = lines.len() - n;
+        // Room for the "…and N more." line while others follow.
+        let reserve = if more > 1 { 24 } else { 0 };
+        if discord_len(&out) + discord_len(line) + 1 + reserve > max {
+            out.push_str(&format!("\n…and {more} more."));
+            return out;
+        }
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(line);
+    }
+    out
 }
 
 /// The URL an embed title links to, if Discord will take it.
@@ -921,6 +933,20 @@ mod tests {
         assert!(discord_len(&out) <= 2000);
         assert!(out.ends_with(ELLIPSIS));
         assert_eq!(cut(&text, 11).chars().count(), 6);
+    }
+
+    #[test]
+    fn long_lists_are_cut_with_a_count_of_the_rest() {
+        let lines: Vec<String> = (0..1000).map(|i| format!("• line {i}")).collect();
+        let text = lines_within(&lines, 200);
+        assert!(discord_len(&text) <= 200, "{text}");
+        assert!(text.ends_with("more."), "{text}");
+        let n: usize = text
+            .rsplit("…and ")
+            .next()
+            .and_then(|t| t.trim_end_matches(" more.").parse().ok())
+            .unwrap();
+        assert_eq!(n + text.lines().count() - 1, 1000);
     }
 
     #[test]

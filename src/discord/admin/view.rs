@@ -7,7 +7,7 @@ use std::time::Duration;
 use poise::serenity_prelude as serenity;
 
 use super::super::render::{
-    cut, cut_lines, discord_len, embed_url, one_line, plain, Embed, Field, Reply, CONTENT_MAX,
+    cut, cut_lines, embed_url, lines_within, one_line, plain, Embed, Field, Reply, CONTENT_MAX,
     DESCRIPTION_MAX, EMBEDS_TOTAL_MAX, FIELD_VALUE_MAX, TITLE_MAX,
 };
 use super::ReloadOutcome;
@@ -45,24 +45,6 @@ pub fn join_content(parts: &[&str]) -> String {
         .collect::<Vec<_>>()
         .join("\n\n");
     cut_lines(&text, CONTENT_MAX)
-}
-
-/// Lines joined within `max`, the rest summed up as "…and N more".
-pub fn lines_within(lines: &[String], max: usize) -> String {
-    let mut out = String::new();
-    for (n, line) in lines.iter().enumerate() {
-        let more = lines.len() - n;
-        let reserve = if more > 1 { 24 } else { 0 };
-        if discord_len(&out) + discord_len(line) + 1 + reserve > max {
-            out.push_str(&format!("\n…and {more} more."));
-            return out;
-        }
-        if !out.is_empty() {
-            out.push('\n');
-        }
-        out.push_str(line);
-    }
-    out
 }
 
 /// The embeds of a reply as serenity builds them.
@@ -141,14 +123,7 @@ pub fn problems(intro: &str, problems: &[Problem]) -> Reply {
     Reply {
         content: cut(intro, CONTENT_MAX),
         embeds: vec![Embed {
-            title: format!(
-                "{} found",
-                if problems.len() == 1 {
-                    "1 problem".to_string()
-                } else {
-                    format!("{} problems", problems.len())
-                }
-            ),
+            title: format!("{} found", count(problems.len(), "problem")),
             url: None,
             description: lines_within(&lines, DESCRIPTION_MAX),
             fields: Vec::new(),
@@ -468,20 +443,6 @@ mod tests {
         assert_eq!(duration(Duration::from_secs(90)), "90 seconds");
         assert_eq!(duration(Duration::from_secs(1)), "1 second");
         assert_eq!(duration(Duration::from_millis(250)), "250 ms");
-    }
-
-    #[test]
-    fn long_lists_are_cut_with_a_count_of_the_rest() {
-        let lines: Vec<String> = (0..1000).map(|i| format!("• line {i}")).collect();
-        let text = lines_within(&lines, 200);
-        assert!(discord_len(&text) <= 200, "{text}");
-        assert!(text.ends_with("more."), "{text}");
-        let n: usize = text
-            .rsplit("…and ")
-            .next()
-            .and_then(|t| t.trim_end_matches(" more.").parse().ok())
-            .unwrap();
-        assert_eq!(n + text.lines().count() - 1, 1000);
     }
 
     #[test]
