@@ -41,7 +41,7 @@ pub async fn ask_engine(data: &Data, question: String) -> anyhow::Result<Verdict
         .acquire()
         .await
         .context("the answer engine is closed")?;
-    let engine = data.engine.load_full();
+    let engine = data.admin.live.engine();
     tokio::task::spawn_blocking(move || engine.ask(&question))
         .await
         .context("the answer engine stopped")

@@ -290,7 +290,7 @@ pub async fn on_click(
         .memo
         .and_then(|n| feedback.lock_memo().take(n, Instant::now()))
         .filter(|_| !click.helpful && feedback.config.records_questions_in(guild));
-    let engine = data.engine.load_full();
+    let engine = data.admin.live.engine();
     let passages = feedback.resolve(engine, click.prefixes.clone()).await;
     let recorded = if passages.is_empty() {
         false

@@ -30,12 +30,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{bail, Context as _};
-use arc_swap::ArcSwap;
 use poise::serenity_prelude as serenity;
 use tracing::{error, info, warn};
 
 use crate::config::{Config, DiscordConfig, TOKEN_ENV};
-use crate::engine::Engine;
 use crate::moderation::feedback::FeedbackStore;
 use crate::moderation::live::LiveEngine;
 use rate_limit::RateLimiter;
@@ -144,15 +142,15 @@ impl Settings {
 
 /// State shared by every command and handler.
 pub struct Data {
-    /// The current engine; a rebuilt one is swapped in while serving.
-    pub engine: Arc<ArcSwap<Engine>>,
     pub limiter: RateLimiter,
     pub settings: Settings,
     /// Questions the engine may work on at once (two per core).
     pub engine_slots: tokio::sync::Semaphore,
     /// Votes and unanswered questions.
     pub feedback: feedback::Feedback,
-    /// The moderators' commands' state: the live engine, the corpus store.
+    /// The moderators' commands' state: the live engine (the one questions
+    /// are answered from; a rebuilt one is swapped in while serving), the
+    /// corpus store.
     pub admin: admin::Admin,
 }
 
@@ -163,7 +161,6 @@ impl Data {
         feedback: feedback::Feedback,
     ) -> anyhow::Result<Data> {
         Ok(Data {
-            engine: live.handle(),
             admin: admin::Admin::new(live, settings.download_timeout)?,
             feedback,
             limiter: RateLimiter::new(

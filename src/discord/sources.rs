@@ -14,7 +14,7 @@ use crate::engine::DISCLAIMER;
 )]
 pub async fn sources(ctx: Context<'_>) -> anyhow::Result<()> {
     let reply = {
-        let engine = ctx.data().engine.load();
+        let engine = ctx.data().admin.live.engine();
         render::sources(&engine.corpus().articles, DISCLAIMER)
     };
     ctx.send(reply.to_poise(false)).await?;

@@ -34,7 +34,7 @@ pub enum Reload {
 
 /// The serving engine and how to rebuild it.
 pub struct LiveEngine {
-    engine: Arc<ArcSwap<Engine>>,
+    engine: ArcSwap<Engine>,
     paths: Paths,
     settings: EngineSettings,
     /// One reload at a time; a second waits and then finds nothing to do.
@@ -56,17 +56,12 @@ impl LiveEngine {
     pub fn open(paths: Paths, settings: EngineSettings) -> Result<Arc<LiveEngine>, EngineError> {
         let engine = Engine::open(&paths, settings.clone())?;
         Ok(Arc::new(LiveEngine {
-            engine: Arc::new(ArcSwap::from_pointee(engine)),
+            engine: ArcSwap::from_pointee(engine),
             paths,
             settings,
             reloading: Mutex::new(()),
             swaps: (Mutex::new(0), Condvar::new()),
         }))
-    }
-
-    /// The shared pointer the bot reads the engine from.
-    pub fn handle(&self) -> Arc<ArcSwap<Engine>> {
-        Arc::clone(&self.engine)
     }
 
     /// The engine serving now.
