@@ -196,7 +196,7 @@ pub fn bot_token(discord: &DiscordConfig) -> anyhow::Result<String> {
 /// for good (e.g. a rejected token).
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     // Check what needs no network first: a bad token or setting fails fast.
-    bot_token(&config.discord)?;
+    let token = bot_token(&config.discord)?;
     let settings = Settings::from_config(&config.discord)?;
     let paths = config.paths();
     let engine_settings = config.engine.clone();
@@ -219,20 +219,21 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         }
         None => None,
     };
-    serve_with_engine(&config, live, Arc::new(store)).await
+    serve_with_engine(&config, &token, settings, live, Arc::new(store)).await
 }
 
-/// Runs the bot on a live engine (which reloads swap while it serves) and
-/// a feedback store.
+/// Runs the bot with a checked token ([`bot_token`]) and settings
+/// ([`Settings::from_config`]) on a live engine (which reloads swap while it
+/// serves) and a feedback store.
 pub async fn serve_with_engine(
     config: &Config,
+    token: &str,
+    settings: Settings,
     live: Arc<LiveEngine>,
     feedback_store: Arc<FeedbackStore>,
 ) -> anyhow::Result<()> {
-    let token = bot_token(&config.discord)?;
-    let settings = Settings::from_config(&config.discord)?;
     let mut http =
-        serenity::HttpBuilder::new(&token).default_allowed_mentions(render::no_mentions());
+        serenity::HttpBuilder::new(token).default_allowed_mentions(render::no_mentions());
     if let Some(url) = &settings.api_url {
         // serenity only honours a proxy with its own rate limiter off; the
         // proxy (twilight-http-proxy, a test's fake) does the rate limiting.
