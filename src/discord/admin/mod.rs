@@ -51,8 +51,9 @@ pub struct Admin {
     /// One corpus change at a time in this process (the store numbers
     /// versions by what is on disk).
     changes: Arc<Mutex<()>>,
-    /// Downloads of uploaded files (bounded in time by the client, and in
-    /// size by [`upload::fetch`]); it never carries the bot token.
+    /// Downloads of uploaded files (bounded in time and size by
+    /// [`upload::fetch`]; the client only bounds connecting); it never
+    /// carries the bot token.
     pub downloads: reqwest::Client,
     pub pending: confirm::Pending,
 }
@@ -64,7 +65,6 @@ impl Admin {
     ) -> anyhow::Result<Admin> {
         let store = CorpusStore::new(&live.paths().corpus);
         let downloads = reqwest::Client::builder()
-            .timeout(download_timeout)
             .connect_timeout(download_timeout)
             .redirect(reqwest::redirect::Policy::limited(3))
             .build()
