@@ -107,7 +107,15 @@ pub async fn answer_interaction(
         info!(door, verdict = "rate_limited", guild_id = %guild, channel_id = %channel, "question refused");
         return Ok(());
     }
-    let task = ask_engine(data, question.clone());
+    // The verdict and its feedback side (a no-answer is counted before the
+    // reply, which may wait for the database) race the deadline together:
+    // when both are not done in time, the interaction is deferred.
+    let guild_id = ctx.guild_id().map(|g| g.get());
+    let task = async {
+        let verdict = ask_engine(data, question.clone()).await?;
+        let reply = with_feedback(data, guild_id, &question, &verdict, echo).await;
+        anyhow::Ok((verdict, reply))
+    };
     tokio::pin!(task);
     let mut deferred = false;
     let ready = if data.settings.defer_after.is_zero() {
@@ -117,8 +125,8 @@ pub async fn answer_interaction(
             .await
             .ok()
     };
-    let verdict = match ready {
-        Some(verdict) => verdict?,
+    let (verdict, reply) = match ready {
+        Some(answered) => answered?,
         None => {
             // Not ready in time: tell Discord we are on it, then follow up.
             if private {
@@ -130,8 +138,6 @@ pub async fn answer_interaction(
             task.await?
         }
     };
-    let guild_id = ctx.guild_id().map(|g| g.get());
-    let reply = with_feedback(data, guild_id, &question, &verdict, echo).await;
     ctx.send(reply.to_poise(private)).await?;
     info!(
         door,
