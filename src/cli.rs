@@ -215,9 +215,10 @@ pub enum CorpusCommand {
     },
     /// Remove article ID (its versions stay in the history).
     Remove { id: String },
-    /// List the kept versions of article ID.
+    /// List the kept versions of article ID (ID synonyms: the synonyms file).
     History { id: String },
-    /// Make version VERSION of article ID current again.
+    /// Make version VERSION of article ID current again (ID synonyms: the
+    /// synonyms file).
     Restore { id: String, version: u32 },
     /// List the articles.
     List,

@@ -8,6 +8,11 @@
 //! file is replaced, then the audit entry is appended. A crash before the live
 //! write leaves the old corpus (and a spare history version); after it, the
 //! new one. Never a mix.
+//!
+//! The synonyms file's id is [`SYNONYMS_ID`] ("synonyms"): `history` and
+//! `restore` with that id mean the synonyms file. Article ids are slugs, so
+//! no article may take it: [`CorpusStore::preview_add`] (and so `add`)
+//! refuses it.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -18,12 +23,15 @@ use super::audit::{now, AuditEntry, AuditLog, AuditStatus};
 use super::durable::{remove_durably, write_atomic};
 use super::Actor;
 use crate::corpus::{
-    is_article_file, parse_article, parse_synonyms, Article, Problem, SYNONYMS_FILE,
+    is_article_file, parse_article, parse_synonyms, Article, Problem, Synonyms, SYNONYMS_FILE,
 };
 use crate::engine::passage::passages_of;
 
 /// Folder (inside the corpus folder) holding every version and the audit log.
 pub const HISTORY_DIR: &str = ".history";
+/// The id that names the synonyms file in `history`, `restore` and the
+/// audit log; no article may have it.
+pub const SYNONYMS_ID: &str = "synonyms";
 /// A review date older than this many days earns a warning in a preview.
 const STALE_REVIEW_DAYS: u64 = 2 * 365;
 
@@ -36,6 +44,8 @@ pub enum ModerationError {
     UnknownId(String),
     #[error("an article with the id {0:?} already exists: use replace to change it")]
     Exists(String),
+    #[error("the id {0:?} is reserved: it names the synonyms file in history and restore; choose another id")]
+    ReservedId(String),
     #[error("the file's id is {found:?}, not {expected:?}: replace keeps an article's id")]
     IdMismatch { expected: String, found: String },
     #[error("{target:?} has no version {version} (versions: {available})")]
@@ -83,6 +93,18 @@ pub struct Preview {
     pub warnings: Vec<String>,
     /// For a replacement: what changed against the current version.
     pub changes: Option<String>,
+}
+
+/// What a moderator sees before confirming a new synonyms file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SynonymsPreview {
+    /// Groups in the new file.
+    pub groups: usize,
+    /// Of them, those naming a drug or another distinct thing.
+    pub entities: usize,
+    /// Groups in the file as it stands (0 when there is none, or it does
+    /// not parse).
+    pub groups_now: usize,
 }
 
 /// A change made.
@@ -175,7 +197,7 @@ impl CorpusStore {
 
     /// Whether the change an audit entry describes is what the corpus holds.
     fn is_live(&self, entry: &AuditEntry) -> bool {
-        let live = if entry.target == "synonyms" && entry.action == "synonyms" {
+        let live = if entry.target == SYNONYMS_ID && entry.action == "synonyms" {
             self.synonyms().ok().filter(|b| !b.is_empty())
         } else {
             self.locate(&entry.target)
@@ -201,6 +223,9 @@ impl CorpusStore {
     /// Checks an upload meant to become a new article.
     pub fn preview_add(&self, file_name: &str, bytes: &[u8]) -> Result<Preview, ModerationError> {
         let article = parse_upload(file_name, bytes)?;
+        if article.meta.id == SYNONYMS_ID {
+            return Err(ModerationError::ReservedId(article.meta.id.clone()));
+        }
         if self.locate(&article.meta.id)?.is_some() {
             return Err(ModerationError::Exists(article.meta.id.clone()));
         }
@@ -307,8 +332,12 @@ impl CorpusStore {
         )
     }
 
-    /// The kept versions of article `id` (removed ones too), oldest first.
+    /// The kept versions of article `id` (removed ones too), oldest first;
+    /// [`SYNONYMS_ID`]: of the synonyms file.
     pub fn history(&self, id: &str) -> Result<Vec<Version>, ModerationError> {
+        if id == SYNONYMS_ID {
+            return self.synonyms_history();
+        }
         let current = self.locate(id)?.map(|(_, bytes)| bytes);
         let versions = self.versions(&self.article_history(id), current.as_deref())?;
         if versions.is_empty() && current.is_none() {
@@ -317,8 +346,12 @@ impl CorpusStore {
         Ok(versions)
     }
 
-    /// Makes version `number` of article `id` current again (as a new version).
+    /// Makes version `number` of article `id` current again (as a new
+    /// version); [`SYNONYMS_ID`]: of the synonyms file.
     pub fn restore(&self, id: &str, number: u32, actor: &Actor) -> Result<Change, ModerationError> {
+        if id == SYNONYMS_ID {
+            return self.restore_synonyms(number, actor);
+        }
         let history = self.article_history(id);
         let bytes = self.version_bytes(&history, id, "md", number)?;
         let current = self.locate(id)?;
@@ -353,14 +386,42 @@ impl CorpusStore {
         }
     }
 
+    /// Checks an upload meant to replace the synonyms file (its problems
+    /// name `file_name`), and says what changes.
+    pub fn preview_synonyms(
+        &self,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Result<SynonymsPreview, ModerationError> {
+        let (synonyms, current) = self.check_synonyms(Path::new(file_name), bytes)?;
+        let groups_now =
+            parse_synonyms(&self.dir.join(SYNONYMS_FILE), &current).map_or(0, |s| s.groups.len());
+        Ok(SynonymsPreview {
+            groups: synonyms.groups.len(),
+            entities: synonyms.groups.iter().filter(|g| g.entity).count(),
+            groups_now,
+        })
+    }
+
+    /// A new synonyms file, validated (its problems name `path`) and
+    /// different from the current one, which comes with it.
+    fn check_synonyms(
+        &self,
+        path: &Path,
+        bytes: &[u8],
+    ) -> Result<(Synonyms, Vec<u8>), ModerationError> {
+        let synonyms = parse_synonyms(path, bytes).map_err(ModerationError::Invalid)?;
+        let current = self.synonyms()?;
+        if current == bytes {
+            return Err(ModerationError::Unchanged(SYNONYMS_ID.to_string()));
+        }
+        Ok((synonyms, current))
+    }
+
     /// Validates and replaces the synonyms file, keeping the old version.
     pub fn replace_synonyms(&self, bytes: &[u8], actor: &Actor) -> Result<Change, ModerationError> {
         let path = self.dir.join(SYNONYMS_FILE);
-        let synonyms = parse_synonyms(&path, bytes).map_err(ModerationError::Invalid)?;
-        let current = self.synonyms()?;
-        if current == bytes {
-            return Err(ModerationError::Unchanged("synonyms".to_string()));
-        }
+        let (synonyms, current) = self.check_synonyms(&path, bytes)?;
         let history = self.dir.join(HISTORY_DIR).join("synonyms");
         let old_version = if current.is_empty() {
             None
@@ -372,7 +433,7 @@ impl CorpusStore {
             || write_atomic(&path, bytes).map_err(io(&path)),
             actor,
             "synonyms",
-            "synonyms",
+            SYNONYMS_ID,
             old_version,
             Some(new_version),
             format!(
@@ -391,7 +452,7 @@ impl CorpusStore {
     /// Makes version `number` of the synonyms file current again.
     pub fn restore_synonyms(&self, number: u32, actor: &Actor) -> Result<Change, ModerationError> {
         let history = self.dir.join(HISTORY_DIR).join("synonyms");
-        let bytes = self.version_bytes(&history, "synonyms", "toml", number)?;
+        let bytes = self.version_bytes(&history, SYNONYMS_ID, "toml", number)?;
         self.replace_synonyms(&bytes, actor)
     }
 
@@ -830,6 +891,73 @@ mod tests {
             .unwrap();
         store.restore_synonyms(1, &tester()).unwrap();
         assert_eq!(store.synonyms().unwrap(), first);
+    }
+
+    #[test]
+    fn a_synonyms_preview_validates_and_counts_without_writing() {
+        let (dir, store) = store();
+        let first = b"[[group]]\nterms = [\"a\", \"b\"]\n";
+        std::fs::write(dir.path().join(SYNONYMS_FILE), first).unwrap();
+        let err = store
+            .preview_synonyms("mine.toml", b"[[group]]\nterms = [\"lonely\"]\n")
+            .unwrap_err();
+        assert!(
+            matches!(&err, ModerationError::Invalid(_)) && err.to_string().contains("mine.toml"),
+            "problems name the upload: {err}"
+        );
+        assert!(matches!(
+            store.preview_synonyms("mine.toml", first),
+            Err(ModerationError::Unchanged(_))
+        ));
+        let newer =
+            b"[[group]]\nterms = [\"a\", \"c\"]\n\n[[group]]\nterms = [\"x\", \"y\"]\nentity = true\n";
+        assert_eq!(
+            store.preview_synonyms("mine.toml", newer).unwrap(),
+            SynonymsPreview {
+                groups: 2,
+                entities: 1,
+                groups_now: 1
+            }
+        );
+        assert_eq!(store.synonyms().unwrap(), first, "a preview writes nothing");
+        assert!(!dir.path().join(HISTORY_DIR).exists());
+    }
+
+    #[test]
+    fn history_and_restore_of_the_id_synonyms_mean_the_synonyms_file() {
+        // What `infusion-faq corpus history synonyms` and `corpus restore
+        // synonyms N` do, as /faq-admin does.
+        let (dir, store) = store();
+        let first = b"[[group]]\nterms = [\"a\", \"b\"]\n";
+        std::fs::write(dir.path().join(SYNONYMS_FILE), first).unwrap();
+        store
+            .replace_synonyms(b"[[group]]\nterms = [\"a\", \"c\"]\n", &tester())
+            .unwrap();
+        let history = store.history(SYNONYMS_ID).unwrap();
+        assert_eq!(
+            history
+                .iter()
+                .map(|v| (v.number, v.current))
+                .collect::<Vec<_>>(),
+            [(1, false), (2, true)]
+        );
+        let change = store.restore(SYNONYMS_ID, 1, &tester()).unwrap();
+        assert_eq!(
+            (change.target.as_str(), change.new_version),
+            ("synonyms", Some(3))
+        );
+        assert_eq!(store.synonyms().unwrap(), first);
+        assert!(matches!(
+            store.restore(SYNONYMS_ID, 9, &tester()),
+            Err(ModerationError::UnknownVersion { .. })
+        ));
+        // No article can take the id, so it is never ambiguous.
+        let err = store
+            .add("synonyms.md", &article("synonyms", "Text."), &tester())
+            .unwrap_err();
+        assert!(matches!(err, ModerationError::ReservedId(_)), "{err}");
+        assert!(err.to_string().contains("reserved"), "{err}");
+        assert!(!dir.path().join("synonyms.md").exists());
     }
 
     #[test]

@@ -15,11 +15,7 @@ pub async fn history(
     let store = ctx.data().admin.store.clone();
     let target = id.clone();
     let found = blocking(move || {
-        let versions = if target == "synonyms" {
-            store.synonyms_history()
-        } else {
-            store.history(&target)
-        }?;
+        let versions = store.history(&target)?;
         let entries: Vec<_> = store
             .audit()
             .unwrap_or_default()

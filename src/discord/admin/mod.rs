@@ -168,15 +168,14 @@ pub enum Change {
     Remove {
         id: String,
     },
+    /// An article's version, or the synonyms file's (id
+    /// [`crate::moderation::store::SYNONYMS_ID`]).
     Restore {
         id: String,
         version: u32,
     },
     Synonyms {
         bytes: Vec<u8>,
-    },
-    RestoreSynonyms {
-        version: u32,
     },
 }
 
@@ -200,7 +199,6 @@ pub async fn apply(ctx: Context<'_>, change: Change) -> Result<Reply, Error> {
             Change::Remove { id } => store.remove(&id, &actor),
             Change::Restore { id, version } => store.restore(&id, version, &actor),
             Change::Synonyms { bytes } => store.replace_synonyms(&bytes, &actor),
-            Change::RestoreSynonyms { version } => store.restore_synonyms(version, &actor),
         }?;
         // Made: live at once.
         Ok::<_, ModerationError>((changed, live.reload()))

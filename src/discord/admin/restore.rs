@@ -17,12 +17,8 @@ pub async fn restore(
     version: u32,
 ) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
-    let change = if id == "synonyms" {
-        Change::RestoreSynonyms { version }
-    } else {
-        Change::Restore { id, version }
-    };
-    let outcome = apply(ctx, change).await?;
+    // The store takes id:synonyms as the synonyms file.
+    let outcome = apply(ctx, Change::Restore { id, version }).await?;
     say(ctx, outcome).await?;
     Ok(())
 }

@@ -11,7 +11,7 @@ use super::super::render::{plain, Reply};
 use super::super::{Context, Error};
 use super::{apply, blocking, confirm, say, upload, view, Change};
 use crate::corpus::{parse_synonyms, SYNONYMS_FILE};
-use crate::moderation::store::count;
+use crate::moderation::store::{count, ModerationError};
 
 /// Send the synonyms file, or replace it with an uploaded one (then Confirm)
 #[poise::command(slash_command)]
@@ -21,18 +21,18 @@ pub async fn synonyms(
     file: Option<serenity::Attachment>,
 ) -> Result<(), Error> {
     let data = ctx.data();
-    let store = data.admin.store.clone();
-    let current = match blocking(move || store.synonyms()).await? {
-        Ok(bytes) => bytes,
-        Err(err) => {
-            say(ctx, super::refusal(ctx, &err)).await?;
-            return Ok(());
-        }
-    };
-    let groups_now = parse_synonyms(Path::new(SYNONYMS_FILE), &current)
-        .map(|s| s.groups.len())
-        .unwrap_or(0);
     let Some(file) = file else {
+        let store = data.admin.store.clone();
+        let current = match blocking(move || store.synonyms()).await? {
+            Ok(bytes) => bytes,
+            Err(err) => {
+                say(ctx, super::refusal(ctx, &err)).await?;
+                return Ok(());
+            }
+        };
+        let groups_now = parse_synonyms(Path::new(SYNONYMS_FILE), &current)
+            .map(|s| s.groups.len())
+            .unwrap_or(0);
         let text = format!(
             "{}: {} ({}). Edit it and upload it with `/faq-admin synonyms file:…` to replace it.",
             SYNONYMS_FILE,
@@ -54,31 +54,29 @@ pub async fn synonyms(
                 return Ok(());
             }
         };
-    let name = file.filename.clone();
-    let upload = bytes.clone();
-    let parsed = blocking(move || parse_synonyms(Path::new(&name), &upload)).await?;
-    let synonyms = match parsed {
-        Ok(synonyms) => synonyms,
-        Err(problems) => {
-            say(ctx, view::problems(view::NOTHING_CHANGED, &problems)).await?;
+    let store = data.admin.store.clone();
+    let (name, upload) = (file.filename.clone(), bytes.clone());
+    let preview = match blocking(move || store.preview_synonyms(&name, &upload)).await? {
+        Ok(preview) => preview,
+        Err(ModerationError::Unchanged(_)) => {
+            say(
+                ctx,
+                Reply::notice("Nothing changed: that is already the synonyms file."),
+            )
+            .await?;
+            return Ok(());
+        }
+        Err(err) => {
+            say(ctx, super::refusal(ctx, &err)).await?;
             return Ok(());
         }
     };
-    if bytes == current {
-        say(
-            ctx,
-            Reply::notice("Nothing changed: that is already the synonyms file."),
-        )
-        .await?;
-        return Ok(());
-    }
-    let entities = synonyms.groups.iter().filter(|g| g.entity).count();
     let question = format!(
         "**Replace the synonyms file** with {}: {} (now {}), {} naming a drug or another distinct thing? The current file is kept: `restore id:synonyms` brings it back.",
         plain(&file.filename, 200),
-        count(synonyms.groups.len(), "group"),
-        groups_now,
-        entities
+        count(preview.groups, "group"),
+        preview.groups_now,
+        preview.entities
     );
     let Some(clicked) = confirm::confirm(ctx, Reply::notice(&question), "Replace it").await? else {
         return Ok(());
