@@ -12,12 +12,14 @@
 //! `cargo bench --bench admin`; `ADMIN_BENCH_QUESTIONS` (default 2,000) and
 //! `ADMIN_BENCH_RELOADS` (default 20) change the load.
 
+mod common;
 #[path = "../tests/support/fake_discord/mod.rs"]
 mod fake_discord;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::{env_number, ms, percentile};
 use fake_discord::app::{copy_corpus, TOKEN};
 use fake_discord::payloads::{self, Place, APP_ID, BOB, MENTION_CHANNEL, MOD};
 use fake_discord::process::{write_config, Serve};
@@ -27,22 +29,6 @@ use serde_json::{json, Value};
 const HERE: Place = Place::Guild {
     channel: MENTION_CHANNEL,
 };
-
-fn env_number(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
 
 fn report(what: &str, mut latencies: Vec<Duration>) {
     latencies.sort();

@@ -12,6 +12,7 @@
 //! members; fewer turns the rate limit off) change the load. Aim (issue 3):
 //! p99 ≤ 20 ms and ≤ 60 MB on a 2-core machine.
 
+mod common;
 #[path = "../tests/support/fake_discord/mod.rs"]
 mod fake_discord;
 
@@ -19,6 +20,7 @@ use std::process::Stdio;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::{env_number, ms, percentile};
 use fake_discord::app::{copy_corpus, TOKEN};
 use fake_discord::payloads::{self, Member, Place, MENTION_CHANNEL};
 use fake_discord::FakeDiscord;
@@ -34,13 +36,6 @@ const QUESTIONS: &[&str] = &[
     "my throat is closing after my infusion",
     "What are the advantages of infusion therapy?",
 ];
-
-fn env_number(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 /// Peak and current resident memory of a process, in MiB (Linux).
 fn memory_mib(pid: u32) -> Option<(f64, f64)> {
@@ -70,15 +65,6 @@ struct Round {
     p99: Duration,
     max: Duration,
     per_second: f64,
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
 }
 
 fn main() {
