@@ -5,7 +5,7 @@
 use poise::serenity_prelude as serenity;
 
 use super::super::{Context, Error};
-use super::{apply, blocking, confirm, say, upload, view, Change};
+use super::{confirm_and_apply, fetch_upload, store_call, view, Change};
 
 /// Add an article from a Markdown file: preview, then Confirm
 #[poise::command(slash_command)]
@@ -15,38 +15,21 @@ pub async fn add(
     file: serenity::Attachment,
 ) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
-    let data = ctx.data();
-    let bytes =
-        match upload::fetch(&data.admin.downloads, &file, data.settings.download_timeout).await {
-            Ok(bytes) => bytes,
-            Err(err) => {
-                say(ctx, view::upload_error(&err)).await?;
-                return Ok(());
-            }
-        };
-    let store = data.admin.store.clone();
-    let (name, upload) = (file.filename.clone(), bytes.clone());
-    let preview = match blocking(move || store.preview_add(&name, &upload)).await? {
-        Ok(preview) => preview,
-        Err(err) => {
-            say(ctx, super::refusal(ctx, &err)).await?;
-            return Ok(());
-        }
+    let Some(bytes) = fetch_upload(ctx, &file).await? else {
+        return Ok(());
     };
-    let reply = view::preview(
+    let (name, upload) = (file.filename.clone(), bytes.clone());
+    let Some(preview) = store_call(ctx, move |store| store.preview_add(&name, &upload)).await?
+    else {
+        return Ok(());
+    };
+    let question = view::preview(
         "**Add this article?** It is live as soon as you confirm.",
         &preview,
     );
-    let Some(clicked) = confirm::confirm(ctx, reply, "Add it").await? else {
-        return Ok(());
+    let change = Change::Add {
+        file_name: file.filename,
+        bytes,
     };
-    let outcome = apply(
-        ctx,
-        Change::Add {
-            file_name: file.filename.clone(),
-            bytes,
-        },
-    )
-    .await?;
-    confirm::finish(ctx, &clicked, &outcome).await
+    confirm_and_apply(ctx, question, "Add it", change).await
 }

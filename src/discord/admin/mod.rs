@@ -153,6 +153,54 @@ pub async fn blocking<T: Send + 'static>(
         .context("a moderation task stopped")
 }
 
+/// Downloads an uploaded file; `None` when it could not be read (the
+/// moderator has been told why).
+pub async fn fetch_upload(
+    ctx: Context<'_>,
+    file: &serenity::Attachment,
+) -> Result<Option<Vec<u8>>, Error> {
+    let data = ctx.data();
+    match upload::fetch(&data.admin.downloads, file, data.settings.download_timeout).await {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(err) => {
+            say(ctx, view::upload_error(&err)).await?;
+            Ok(None)
+        }
+    }
+}
+
+/// Runs `call` on the corpus store on the blocking pool; `None` when the
+/// store refused (the moderator has been told why).
+pub async fn store_call<T: Send + 'static>(
+    ctx: Context<'_>,
+    call: impl FnOnce(&CorpusStore) -> Result<T, ModerationError> + Send + 'static,
+) -> Result<Option<T>, Error> {
+    let store = ctx.data().admin.store.clone();
+    match blocking(move || call(&store)).await? {
+        Ok(value) => Ok(Some(value)),
+        Err(err) => {
+            say(ctx, refusal(ctx, &err)).await?;
+            Ok(None)
+        }
+    }
+}
+
+/// Shows `question` with Confirm (labelled `button`) and Cancel; once
+/// confirmed, makes `change` ([`apply`]) and shows the outcome in place of
+/// the preview.
+pub async fn confirm_and_apply(
+    ctx: Context<'_>,
+    question: Reply,
+    button: &str,
+    change: Change,
+) -> Result<(), Error> {
+    let Some(clicked) = confirm::confirm(ctx, question, button).await? else {
+        return Ok(());
+    };
+    let outcome = apply(ctx, change).await?;
+    confirm::finish(ctx, &clicked, &outcome).await
+}
+
 /// A corpus change, made once confirmed.
 #[derive(Debug, Clone)]
 pub enum Change {

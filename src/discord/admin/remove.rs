@@ -3,7 +3,7 @@
 
 use super::super::render::Reply;
 use super::super::{Context, Error};
-use super::{apply, blocking, confirm, say, view, Change};
+use super::{confirm_and_apply, store_call, view, Change};
 use crate::moderation::store::count;
 
 /// Remove an article (after a Confirm; restore brings it back)
@@ -18,14 +18,15 @@ pub async fn remove(
     let engine = data.admin.live.engine();
     let Some(article) = engine.corpus().article(&id).cloned() else {
         // Not served: perhaps on disk but broken, or unknown. Ask the store.
-        let store = data.admin.store.clone();
         let target = id.clone();
-        if let Err(err) = blocking(move || store.current(&target)).await? {
-            say(ctx, super::refusal(ctx, &err)).await?;
+        if store_call(ctx, move |store| store.current(&target))
+            .await?
+            .is_none()
+        {
             return Ok(());
         }
         let question = Reply::notice(&format!("**Remove `{id}`?** `restore` brings it back."));
-        return remove_confirmed(ctx, id, question).await;
+        return confirm_and_apply(ctx, question, "Remove it", Change::Remove { id }).await;
     };
     let passages = engine
         .passages()
@@ -39,13 +40,6 @@ pub async fn remove(
         count(passages, "passage")
     );
     drop(engine);
-    remove_confirmed(ctx, id, Reply::notice(&view::join_content(&[&question]))).await
-}
-
-async fn remove_confirmed(ctx: Context<'_>, id: String, question: Reply) -> Result<(), Error> {
-    let Some(clicked) = confirm::confirm(ctx, question, "Remove it").await? else {
-        return Ok(());
-    };
-    let outcome = apply(ctx, Change::Remove { id }).await?;
-    confirm::finish(ctx, &clicked, &outcome).await
+    let question = Reply::notice(&view::join_content(&[&question]));
+    confirm_and_apply(ctx, question, "Remove it", Change::Remove { id }).await
 }

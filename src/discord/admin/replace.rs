@@ -5,7 +5,7 @@
 use poise::serenity_prelude as serenity;
 
 use super::super::{Context, Error};
-use super::{apply, blocking, confirm, say, upload, view, Change};
+use super::{confirm_and_apply, fetch_upload, store_call, view, Change};
 
 /// Replace an article with a new version of its file: preview, then Confirm
 #[poise::command(slash_command)]
@@ -18,39 +18,25 @@ pub async fn replace(
     file: serenity::Attachment,
 ) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
-    let data = ctx.data();
-    let bytes =
-        match upload::fetch(&data.admin.downloads, &file, data.settings.download_timeout).await {
-            Ok(bytes) => bytes,
-            Err(err) => {
-                say(ctx, view::upload_error(&err)).await?;
-                return Ok(());
-            }
-        };
-    let store = data.admin.store.clone();
-    let (target, name, upload) = (id.clone(), file.filename.clone(), bytes.clone());
-    let preview = match blocking(move || store.preview_replace(&target, &name, &upload)).await? {
-        Ok(preview) => preview,
-        Err(err) => {
-            say(ctx, super::refusal(ctx, &err)).await?;
-            return Ok(());
-        }
+    let Some(bytes) = fetch_upload(ctx, &file).await? else {
+        return Ok(());
     };
-    let reply = view::preview(
+    let (target, name, upload) = (id.clone(), file.filename.clone(), bytes.clone());
+    let Some(preview) = store_call(ctx, move |store| {
+        store.preview_replace(&target, &name, &upload)
+    })
+    .await?
+    else {
+        return Ok(());
+    };
+    let question = view::preview(
         "**Replace this article?** The current version is kept: `restore` brings it back.",
         &preview,
     );
-    let Some(clicked) = confirm::confirm(ctx, reply, "Replace it").await? else {
-        return Ok(());
+    let change = Change::Replace {
+        id,
+        file_name: file.filename,
+        bytes,
     };
-    let outcome = apply(
-        ctx,
-        Change::Replace {
-            id,
-            file_name: file.filename.clone(),
-            bytes,
-        },
-    )
-    .await?;
-    confirm::finish(ctx, &clicked, &outcome).await
+    confirm_and_apply(ctx, question, "Replace it", change).await
 }

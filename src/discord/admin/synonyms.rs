@@ -9,9 +9,9 @@ use poise::serenity_prelude as serenity;
 
 use super::super::render::{plain, Reply};
 use super::super::{Context, Error};
-use super::{apply, blocking, confirm, say, upload, view, Change};
+use super::{confirm_and_apply, fetch_upload, store_call, Change};
 use crate::corpus::{parse_synonyms, SYNONYMS_FILE};
-use crate::moderation::store::{count, ModerationError};
+use crate::moderation::store::count;
 
 /// Send the synonyms file, or replace it with an uploaded one (then Confirm)
 #[poise::command(slash_command)]
@@ -20,15 +20,9 @@ pub async fn synonyms(
     #[description = "A new synonyms.toml (at most 1 MiB); leave empty to get the current one"]
     file: Option<serenity::Attachment>,
 ) -> Result<(), Error> {
-    let data = ctx.data();
     let Some(file) = file else {
-        let store = data.admin.store.clone();
-        let current = match blocking(move || store.synonyms()).await? {
-            Ok(bytes) => bytes,
-            Err(err) => {
-                say(ctx, super::refusal(ctx, &err)).await?;
-                return Ok(());
-            }
+        let Some(current) = store_call(ctx, |store| store.synonyms()).await? else {
+            return Ok(());
         };
         let groups_now = parse_synonyms(Path::new(SYNONYMS_FILE), &current)
             .map(|s| s.groups.len())
@@ -46,30 +40,14 @@ pub async fn synonyms(
         return Ok(());
     };
     ctx.defer_ephemeral().await?;
-    let bytes =
-        match upload::fetch(&data.admin.downloads, &file, data.settings.download_timeout).await {
-            Ok(bytes) => bytes,
-            Err(err) => {
-                say(ctx, view::upload_error(&err)).await?;
-                return Ok(());
-            }
-        };
-    let store = data.admin.store.clone();
+    let Some(bytes) = fetch_upload(ctx, &file).await? else {
+        return Ok(());
+    };
     let (name, upload) = (file.filename.clone(), bytes.clone());
-    let preview = match blocking(move || store.preview_synonyms(&name, &upload)).await? {
-        Ok(preview) => preview,
-        Err(ModerationError::Unchanged(_)) => {
-            say(
-                ctx,
-                Reply::notice("Nothing changed: that is already the synonyms file."),
-            )
-            .await?;
-            return Ok(());
-        }
-        Err(err) => {
-            say(ctx, super::refusal(ctx, &err)).await?;
-            return Ok(());
-        }
+    let Some(preview) =
+        store_call(ctx, move |store| store.preview_synonyms(&name, &upload)).await?
+    else {
+        return Ok(());
     };
     let question = format!(
         "**Replace the synonyms file** with {}: {} (now {}), {} naming a drug or another distinct thing? The current file is kept: `restore id:synonyms` brings it back.",
@@ -78,9 +56,11 @@ pub async fn synonyms(
         preview.groups_now,
         preview.entities
     );
-    let Some(clicked) = confirm::confirm(ctx, Reply::notice(&question), "Replace it").await? else {
-        return Ok(());
-    };
-    let outcome = apply(ctx, Change::Synonyms { bytes }).await?;
-    confirm::finish(ctx, &clicked, &outcome).await
+    confirm_and_apply(
+        ctx,
+        Reply::notice(&question),
+        "Replace it",
+        Change::Synonyms { bytes },
+    )
+    .await
 }

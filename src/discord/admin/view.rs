@@ -16,7 +16,9 @@ use crate::engine::EngineError;
 use crate::moderation::audit::AuditEntry;
 use crate::moderation::feedback::Gaps;
 use crate::moderation::live::Reload;
-use crate::moderation::store::{count, Change, Listed, ModerationError, Preview, Version};
+use crate::moderation::store::{
+    count, Change, Listed, ModerationError, Preview, Version, SYNONYMS_ID,
+};
 
 const COLOUR_PREVIEW: u32 = 0xd69e2e;
 const COLOUR_INFO: u32 = 0x2b6cb0;
@@ -144,6 +146,9 @@ pub fn moderation_error(err: &ModerationError) -> Reply {
         ModerationError::Io { .. } => Reply::notice(
             "The change could not be written to disk, so the corpus is as it was. The bot's log has the details.",
         ),
+        ModerationError::Unchanged(id) if id == SYNONYMS_ID => {
+            Reply::notice("Nothing changed: that is already the synonyms file.")
+        }
         other => Reply::notice(&format!("Nothing changed: {}.", plain(&other.to_string(), 1800))),
     }
 }
@@ -481,6 +486,20 @@ mod tests {
             .map(|i| Problem::at(&PathBuf::from("x.md"), i, "bad"))
             .collect();
         assert!(problems(NOTHING_CHANGED, &many).within_limits());
+    }
+
+    #[test]
+    fn an_unchanged_synonyms_file_is_said_in_a_moderators_words() {
+        let said = |id: &str| moderation_error(&ModerationError::Unchanged(id.into())).content;
+        assert_eq!(
+            said(SYNONYMS_ID),
+            "Nothing changed: that is already the synonyms file."
+        );
+        assert!(
+            said("a").starts_with("Nothing changed: that is already the current version of"),
+            "{}",
+            said("a")
+        );
     }
 
     #[test]
