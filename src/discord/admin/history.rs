@@ -2,7 +2,7 @@
 //! synonyms file, `id:synonyms`) and the changes recorded in the audit log.
 
 use super::super::{Context, Error};
-use super::{blocking, say, view};
+use super::{say, store_call, view};
 
 /// The kept versions of an article (or id:synonyms) and who changed it
 #[poise::command(slash_command)]
@@ -12,9 +12,8 @@ pub async fn history(
     #[max_length = 100]
     id: String,
 ) -> Result<(), Error> {
-    let store = ctx.data().admin.store.clone();
     let target = id.clone();
-    let found = blocking(move || {
+    let found = store_call(ctx, move |store| {
         let versions = store.history(&target)?;
         let entries: Vec<_> = store
             .audit()
@@ -22,13 +21,11 @@ pub async fn history(
             .into_iter()
             .filter(|e| e.target == target)
             .collect();
-        Ok::<_, crate::moderation::store::ModerationError>((versions, entries))
+        Ok((versions, entries))
     })
     .await?;
-    let reply = match found {
-        Ok((versions, entries)) => view::history(&id, &versions, &entries),
-        Err(err) => super::refusal(ctx, &err),
-    };
-    say(ctx, reply).await?;
+    if let Some((versions, entries)) = found {
+        say(ctx, view::history(&id, &versions, &entries)).await?;
+    }
     Ok(())
 }

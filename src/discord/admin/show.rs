@@ -5,7 +5,7 @@ use poise::serenity_prelude as serenity;
 
 use super::super::render::{plain, Reply};
 use super::super::{Context, Error};
-use super::{blocking, say};
+use super::store_call;
 use crate::moderation::store::count;
 
 /// Send an article's current file
@@ -16,27 +16,22 @@ pub async fn show(
     #[max_length = 100]
     id: String,
 ) -> Result<(), Error> {
-    let store = ctx.data().admin.store.clone();
     let target = id.clone();
-    match blocking(move || store.current(&target)).await? {
-        Ok((path, bytes)) => {
-            let name = path
-                .file_name()
-                .map_or_else(|| format!("{id}.md"), |n| n.to_string_lossy().into_owned());
-            let text = format!(
-                "`{}`: {} ({}), as it is in the corpus folder.",
-                id.replace('`', "'"),
-                plain(&name, 200),
-                count(bytes.len(), "byte")
-            );
-            let reply = Reply::notice(&text)
-                .to_poise(true)
-                .attachment(serenity::CreateAttachment::bytes(bytes, name));
-            ctx.send(reply).await?;
-        }
-        Err(err) => {
-            say(ctx, super::refusal(ctx, &err)).await?;
-        }
-    }
+    let Some((path, bytes)) = store_call(ctx, move |store| store.current(&target)).await? else {
+        return Ok(());
+    };
+    let name = path
+        .file_name()
+        .map_or_else(|| format!("{id}.md"), |n| n.to_string_lossy().into_owned());
+    let text = format!(
+        "`{}`: {} ({}), as it is in the corpus folder.",
+        id.replace('`', "'"),
+        plain(&name, 200),
+        count(bytes.len(), "byte")
+    );
+    let reply = Reply::notice(&text)
+        .to_poise(true)
+        .attachment(serenity::CreateAttachment::bytes(bytes, name));
+    ctx.send(reply).await?;
     Ok(())
 }
