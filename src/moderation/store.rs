@@ -437,8 +437,8 @@ impl CorpusStore {
             old_version,
             Some(new_version),
             format!(
-                "replaced the synonyms file: {} groups",
-                synonyms.groups.len()
+                "replaced the synonyms file: {}",
+                count(synonyms.groups.len(), "group")
             ),
         )
     }
