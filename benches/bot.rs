@@ -108,13 +108,7 @@ async fn run(requests: usize, concurrency: usize, members: usize, rounds: usize)
         .spawn()
         .expect("start infusion-faq serve");
     let pid = bot.id().expect("the bot's pid");
-    fake.wait_for("the commands to be registered", |calls| {
-        calls
-            .iter()
-            .find(|r| r.method == "PUT" && r.path.ends_with("/commands"))
-            .cloned()
-    })
-    .await;
+    fake.wait_for_registration().await;
     let after_start = memory_mib(pid);
     let ask = fake.command_id("ask");
 

@@ -52,13 +52,7 @@ async fn the_bot_starts_by_checking_its_token_finding_the_gateway_and_registerin
     );
     let put = format!("PUT /api/v10/applications/{APP_ID}/guilds/{GUILD}/commands");
     assert_eq!(calls.last(), Some(&put), "{calls:?}");
-    let registered = app
-        .fake
-        .requests()
-        .into_iter()
-        .find(|r| r.method == "PUT")
-        .and_then(|r| r.body)
-        .unwrap();
+    let registered = app.fake.wait_for_registration().await.body.unwrap();
     let names: Vec<(&str, i64)> = registered
         .as_array()
         .unwrap()

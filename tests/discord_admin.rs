@@ -213,13 +213,7 @@ fn audit_actions(corpus: &Path) -> Vec<(String, String, String)> {
 async fn faq_admin_is_hidden_from_members_and_refused_to_those_without_the_permission_or_role() {
     let app = app_with(|_| {}).await;
     // Registered for Manage Server only, in guilds only.
-    let registered = app
-        .fake
-        .requests()
-        .into_iter()
-        .find(|r| r.method == "PUT" && r.path.ends_with("/commands"))
-        .and_then(|r| r.body)
-        .unwrap();
+    let registered = app.fake.wait_for_registration().await.body.unwrap();
     let command = registered
         .as_array()
         .unwrap()

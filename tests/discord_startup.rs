@@ -155,13 +155,7 @@ async fn the_default_log_holds_verdicts_and_ids_but_no_question_name_or_token() 
             }
         })
     };
-    fake.wait_for("the commands to be registered", |calls| {
-        calls
-            .iter()
-            .find(|r| r.method == "PUT" && r.path.ends_with("/commands"))
-            .cloned()
-    })
-    .await;
+    fake.wait_for_registration().await;
     // A slash command, a mention and a DM, each with recognisable words.
     let id = fake.id();
     let token = format!("interaction-token-{id}");

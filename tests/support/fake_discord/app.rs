@@ -93,9 +93,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     let mut bot = tokio::spawn(infusion_faq::discord::serve(config.clone()));
     // Ready when the commands are registered (poise does it on READY).
     tokio::select! {
-        _ = fake.wait_for("the commands to be registered", |calls| {
-            calls.iter().find(|r| r.method == "PUT" && r.path.ends_with("/commands")).cloned()
-        }) => {}
+        _ = fake.wait_for_registration() => {}
         stopped = &mut bot => panic!("the bot stopped while starting: {stopped:?}"),
     }
     TestApp {
@@ -300,7 +298,7 @@ impl TestApp {
                     ("GET", "/api/v10/users/@me")
                         | ("GET", "/api/v10/oauth2/applications/@me")
                         | ("GET", "/api/v10/gateway")
-                ) || (r.method == "PUT" && r.path.ends_with("/commands"));
+                ) || r.is_registration();
                 !start_up
             })
             .collect()

@@ -54,6 +54,11 @@ impl Request {
     pub fn line(&self) -> String {
         format!("{} {}", self.method, self.path)
     }
+
+    /// Whether this is the registration of the bot's commands.
+    pub fn is_registration(&self) -> bool {
+        self.method == "PUT" && self.path.ends_with("/commands")
+    }
 }
 
 /// A file sent with a message: (file name, bytes).
@@ -252,6 +257,15 @@ impl FakeDiscord {
                 .iter()
                 .find(|r| r.method == method && r.path == path)
                 .cloned()
+        })
+        .await
+    }
+
+    /// Waits until the bot registered its commands (poise does it on READY,
+    /// once started); returns that call.
+    pub async fn wait_for_registration(&self) -> Request {
+        self.wait_for("the commands to be registered", |calls| {
+            calls.iter().find(|r| r.is_registration()).cloned()
         })
         .await
     }

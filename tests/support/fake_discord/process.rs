@@ -71,14 +71,8 @@ impl Serve {
             });
         }
         let serve = Serve { child, log, closed };
-        let registered = fake.wait_for("the commands to be registered", |calls| {
-            calls
-                .iter()
-                .find(|r| r.method == "PUT" && r.path.ends_with("/commands"))
-                .cloned()
-        });
         tokio::select! {
-            _ = registered => {}
+            _ = fake.wait_for_registration() => {}
             _ = serve.exited() => panic!("serve stopped while starting:\n{}", serve.log()),
         }
         serve
