@@ -250,12 +250,10 @@ pub fn corpus(config: &Config, command: &CorpusCommand, out: &mut dyn Write) -> 
     let change = match command {
         CorpusCommand::Add { file } => {
             let (name, bytes) = read(file)?;
-            write_preview(out, &store.preview_add(&name, &bytes)?)?;
             Some(store.add(&name, &bytes, &actor)?)
         }
         CorpusCommand::Replace { id, file } => {
             let (name, bytes) = read(file)?;
-            write_preview(out, &store.preview_replace(id, &name, &bytes)?)?;
             Some(store.replace(id, &name, &bytes, &actor)?)
         }
         CorpusCommand::Remove { id } => Some(store.remove(id, &actor)?),
@@ -316,6 +314,9 @@ pub fn corpus(config: &Config, command: &CorpusCommand, out: &mut dyn Write) -> 
     };
     if let Some(change) = change {
         writeln!(out, "{}", change.summary)?;
+        for warning in &change.warnings {
+            writeln!(out, "  warning: {warning}")?;
+        }
         // Rebuild now, so the next question is answered from the new corpus
         // at once; running bots pick the change up by watching the folder.
         let engine = Engine::open(&config.paths(), config.engine.clone())
@@ -326,28 +327,6 @@ pub fn corpus(config: &Config, command: &CorpusCommand, out: &mut dyn Write) -> 
             engine.corpus().articles.len(),
             engine.passages().len()
         )?;
-    }
-    Ok(())
-}
-
-fn write_preview(out: &mut dyn Write, preview: &crate::moderation::store::Preview) -> Result<()> {
-    writeln!(
-        out,
-        "{} — {} ({})",
-        preview.id, preview.title, preview.publisher
-    )?;
-    use crate::moderation::store::count;
-    writeln!(
-        out,
-        "  {}, {}",
-        count(preview.sections.len(), "section"),
-        count(preview.passages, "passage")
-    )?;
-    if let Some(changes) = &preview.changes {
-        writeln!(out, "  changes: {changes}")?;
-    }
-    for warning in &preview.warnings {
-        writeln!(out, "  warning: {warning}")?;
     }
     Ok(())
 }

@@ -115,6 +115,9 @@ pub struct Change {
     pub old_version: Option<u32>,
     pub new_version: Option<u32>,
     pub summary: String,
+    /// The upload's preview warnings (add and replace), so a caller that
+    /// does not confirm first need not preview it twice.
+    pub warnings: Vec<String>,
 }
 
 /// One kept version.
@@ -242,7 +245,7 @@ impl CorpusStore {
         let preview = self.preview_add(file_name, bytes)?;
         let live = self.dir.join(format!("{}.md", preview.id));
         let version = self.save_version(&self.article_history(&preview.id), "md", bytes)?;
-        self.record(
+        let change = self.record(
             || write_atomic(&live, bytes).map_err(io(&live)),
             actor,
             "add",
@@ -256,7 +259,11 @@ impl CorpusStore {
                 count(preview.sections.len(), "section"),
                 count(preview.passages, "passage")
             ),
-        )
+        )?;
+        Ok(Change {
+            warnings: preview.warnings,
+            ..change
+        })
     }
 
     /// Checks an upload meant to replace article `id`, and says what changes.
@@ -306,7 +313,7 @@ impl CorpusStore {
         let old_version = self.ensure_saved(&history, "md", &current)?;
         let new_version = self.save_version(&history, "md", bytes)?;
         let summary = preview.changes.unwrap_or_else(|| "replaced".to_string());
-        self.record(
+        let change = self.record(
             || write_atomic(&path, bytes).map_err(io(&path)),
             actor,
             "replace",
@@ -314,7 +321,11 @@ impl CorpusStore {
             Some(old_version),
             Some(new_version),
             summary,
-        )
+        )?;
+        Ok(Change {
+            warnings: preview.warnings,
+            ..change
+        })
     }
 
     /// Removes article `id`; its versions stay in the history for `restore`.
@@ -631,6 +642,7 @@ impl CorpusStore {
             old_version,
             new_version,
             summary,
+            warnings: Vec::new(),
         })
     }
 }
