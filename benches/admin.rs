@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use common::{env_number, ms, percentile};
 use fake_discord::app::{copy_corpus, TOKEN};
-use fake_discord::payloads::{self, Place, APP_ID, BOB, MENTION_CHANNEL, MOD};
+use fake_discord::payloads::{self, Place, BOB, MENTION_CHANNEL, MOD};
 use fake_discord::process::{write_config, Serve};
 use fake_discord::{FakeDiscord, Serve as Cdn};
 use serde_json::{json, Value};
@@ -53,35 +53,11 @@ fn main() {
     runtime.block_on(run(questions, reloads));
 }
 
-/// Sends an interaction; returns when it left the fake and a receiver for
-/// the call `method path` it should cause.
-async fn send(
-    fake: &FakeDiscord,
-    payload: Value,
-    method: &str,
-    path: &str,
-) -> (
-    Instant,
-    tokio::sync::oneshot::Receiver<fake_discord::Request>,
-) {
-    let waiter = fake.expect_call(method, path);
-    let at = fake.dispatch("INTERACTION_CREATE", payload).await;
-    (at, waiter)
-}
-
 async fn ask(fake: &FakeDiscord, question: &str) -> (Duration, Value) {
-    let id = fake.id();
-    let token = format!("interaction-token-{id}");
-    let payload = payloads::slash_command(
-        id,
-        &token,
-        ("ask", fake.command_id("ask")),
-        json!([{"name": "question", "type": 3, "value": question}]),
-        HERE,
-        BOB,
-    );
-    let path = format!("/api/v10/interactions/{id}/{token}/callback");
-    let (at, waiter) = send(fake, payload, "POST", &path).await;
+    let (interaction, payload) = fake.ask_payload(BOB, HERE, question, None);
+    let (at, waiter) = fake
+        .send(payload, "POST", &interaction.callback_path())
+        .await;
     let reply = waiter.await.expect("answered");
     (
         reply.at.duration_since(at),
@@ -125,12 +101,11 @@ async fn run(questions: usize, reloads: usize) {
     for n in 0..200 {
         let (_, answer) = ask(&fake, "What are the side effects of Tysabri?").await;
         let label = if n % 2 == 0 { "Helpful" } else { "Not helpful" };
-        let id = fake.id();
-        let token = format!("interaction-token-{id}");
         let shown = payloads::bot_message(fake.id(), MENTION_CHANNEL, &answer);
-        let payload = payloads::component(id, &token, &button(&answer, label), shown, HERE, BOB);
-        let path = format!("/api/v10/interactions/{id}/{token}/callback");
-        let (at, waiter) = send(&fake, payload, "POST", &path).await;
+        let (interaction, payload) = fake.click_payload(BOB, HERE, &button(&answer, label), shown);
+        let (at, waiter) = fake
+            .send(payload, "POST", &interaction.callback_path())
+            .await;
         let reply = waiter.await.expect("acknowledged");
         assert_eq!(reply.body.as_ref().unwrap()["type"], 7);
         votes.push(reply.at.duration_since(at));
@@ -142,33 +117,18 @@ async fn run(questions: usize, reloads: usize) {
     for n in 0..10 {
         let article = format!("+++\nid = \"bench-{n}\"\ntitle = \"Bench {n}\"\npublisher = \"P\"\nurl = \"https://example.org/{n}\"\nreviewed = 2026-01-15\n+++\n\n## Quokka note {n}\n\nQuokka note {n} says the island quokka smiles at visitors every morning.\n");
         let file = fake.attachment("bench.md", article.as_bytes(), Cdn::Normal, None);
-        let id = fake.id();
-        let token = format!("interaction-token-{id}");
-        let mut payload = payloads::slash_command(
-            id,
-            &token,
-            ("faq-admin", fake.command_id("faq-admin")),
-            json!([{"name": "add", "type": 1, "options": [{"name": "file", "type": 11, "value": file["id"]}]}]),
-            HERE,
+        let (add, payload) = fake.admin_payload(
             MOD,
+            HERE,
+            "add",
+            json!([payloads::file_option(&file)]),
+            &[file],
         );
-        payload["data"]["resolved"] = json!({"attachments": {file["id"].as_str().unwrap(): file}});
-        let path = format!("/api/v10/webhooks/{APP_ID}/{token}");
-        let (_, waiter) = send(&fake, payload, "POST", &path).await;
+        let (_, waiter) = fake.send(payload, "POST", &add.followup_path()).await;
         let preview = waiter.await.expect("a preview").body.unwrap();
-        let click = fake.id();
-        let click_token = format!("interaction-token-{click}");
         let shown = payloads::bot_message(fake.id(), MENTION_CHANNEL, &preview);
-        let payload = payloads::component(
-            click,
-            &click_token,
-            &button(&preview, "Add it"),
-            shown,
-            HERE,
-            MOD,
-        );
-        let path = format!("/api/v10/webhooks/{APP_ID}/{click_token}/messages/@original");
-        let (at, waiter) = send(&fake, payload, "PATCH", &path).await;
+        let (click, payload) = fake.click_payload(MOD, HERE, &button(&preview, "Add it"), shown);
+        let (at, waiter) = fake.send(payload, "PATCH", &click.original_path()).await;
         let outcome = waiter.await.expect("an outcome");
         let text = outcome.body.unwrap()["content"]
             .as_str()
@@ -196,18 +156,10 @@ async fn run(questions: usize, reloads: usize) {
                             format!("+++\nid = \"load-{n}\"\ntitle = \"Load {n}\"\npublisher = \"P\"\nurl = \"https://example.org/load-{n}\"\n+++\n\n## Zebrafish note {n}\n\nZebrafish number {n} swims in a school with many other fish.\n"),
                         )
                         .unwrap();
-                        let id = fake.id();
-                        let token = format!("interaction-token-{id}");
-                        let payload = payloads::slash_command(
-                            id,
-                            &token,
-                            ("faq-admin", fake.command_id("faq-admin")),
-                            json!([{"name": "reload", "type": 1, "options": []}]),
-                            HERE,
-                            MOD,
-                        );
-                        let path = format!("/api/v10/webhooks/{APP_ID}/{token}");
-                        let (_, waiter) = send(&fake, payload, "POST", &path).await;
+                        let (reload, payload) =
+                            fake.admin_payload(MOD, HERE, "reload", json!([]), &[]);
+                        let (_, waiter) =
+                            fake.send(payload, "POST", &reload.followup_path()).await;
                         waiter.await.expect("reloaded");
                     }
                 })

@@ -24,7 +24,10 @@ use common::{env_number, ms, percentile};
 use fake_discord::app::{copy_corpus, TOKEN};
 use fake_discord::payloads::{self, Member, Place, MENTION_CHANNEL};
 use fake_discord::FakeDiscord;
-use serde_json::json;
+
+const HERE: Place = Place::Guild {
+    channel: MENTION_CHANNEL,
+};
 
 const QUESTIONS: &[&str] = &[
     "How long does an Ocrevus infusion take?",
@@ -110,17 +113,12 @@ async fn run(requests: usize, concurrency: usize, members: usize, rounds: usize)
     let pid = bot.id().expect("the bot's pid");
     fake.wait_for_registration().await;
     let after_start = memory_mib(pid);
-    let ask = fake.command_id("ask");
 
     // One question: the time from the INTERACTION_CREATE leaving the fake's
     // gateway to the callback reaching its REST API.
     let one = |n: usize| {
         let fake = Arc::clone(&fake);
         async move {
-            let id = fake.id();
-            let token = format!("interaction-token-{id}");
-            let path = format!("/api/v10/interactions/{id}/{token}/callback");
-            let reply = fake.expect_call("POST", &path);
             // A different member each time: the rate limit never refuses.
             let who = Member {
                 id: 960_000_000_000_000_000 + (n % members) as u64,
@@ -130,17 +128,10 @@ async fn run(requests: usize, concurrency: usize, members: usize, rounds: usize)
                 roles: &[],
             };
             let question = QUESTIONS[n % QUESTIONS.len()];
-            let payload = payloads::slash_command(
-                id,
-                &token,
-                ("ask", ask),
-                json!([{"name": "question", "type": 3, "value": question}]),
-                Place::Guild {
-                    channel: MENTION_CHANNEL,
-                },
-                who,
-            );
-            let sent = fake.dispatch("INTERACTION_CREATE", payload).await;
+            let (interaction, payload) = fake.ask_payload(who, HERE, question, None);
+            let (sent, reply) = fake
+                .send(payload, "POST", &interaction.callback_path())
+                .await;
             let request = tokio::time::timeout(fake_discord::TIMEOUT, reply)
                 .await
                 .expect("the bot answers within 30 s")

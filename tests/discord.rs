@@ -7,7 +7,8 @@
 #[path = "support/fake_discord/mod.rs"]
 mod fake_discord;
 
-use fake_discord::app::{replies_to, spawn_app, spawn_app_with};
+use fake_discord::app::{spawn_app, spawn_app_with};
+use fake_discord::members::replies_to;
 use fake_discord::payloads::{
     self, Place, ALICE, APP_ID, BOB, CAROL, GUILD, MENTION_CHANNEL, OTHER_BOT, OTHER_CHANNEL,
 };

@@ -12,13 +12,12 @@ mod fake_discord;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use fake_discord::app::{spawn_app_with, Interaction, TestApp};
+use fake_discord::app::{spawn_app_with, TestApp};
 use fake_discord::payloads::{
-    self, Member, Place, ALICE, APP_ID, BOB, CAROL, GUILD, HELPER, MENTION_CHANNEL, MOD,
-    MODERATOR_ROLE,
+    self, Member, Place, ALICE, BOB, CAROL, GUILD, HELPER, MENTION_CHANNEL, MOD, MODERATOR_ROLE,
 };
 use fake_discord::process::{write_config, Serve};
-use fake_discord::{schema, FakeDiscord, Request, Serve as Cdn};
+use fake_discord::{schema, FakeDiscord, Interaction, Request, Serve as Cdn};
 use serde_json::{json, Value};
 
 const HERE: Place = Place::Guild {
@@ -118,45 +117,48 @@ fn button(message: &Value, label: &str) -> String {
 
 /// Clicks `label` on `message` (as the bot sent it) and returns the click's
 /// callback body.
-async fn click(app: &TestApp, who: Member, message: &Value, label: &str) -> (Interaction, Value) {
-    let shown = payloads::bot_message(app.fake.id(), MENTION_CHANNEL, message);
-    let interaction = app.click(who, HERE, &button(message, label), shown).await;
-    let callback = body(&app.callback(&interaction).await);
+async fn click(
+    fake: &FakeDiscord,
+    who: Member,
+    message: &Value,
+    label: &str,
+) -> (Interaction, Value) {
+    let shown = payloads::bot_message(fake.id(), MENTION_CHANNEL, message);
+    let interaction = fake.click(who, HERE, &button(message, label), shown).await;
+    let callback = body(&fake.callback(&interaction).await);
     (interaction, callback)
 }
 
 /// Confirms the preview `message`: the click is answered at once
 /// ("Saving…", buttons gone), then the outcome replaces it.
 async fn confirm(app: &TestApp, who: Member, message: &Value, label: &str) -> String {
-    let (interaction, callback) = click(app, who, message, label).await;
+    let (interaction, callback) = click(&app.fake, who, message, label).await;
     assert_eq!(callback["type"], 7, "the preview is updated: {callback}");
     assert_eq!(callback["data"]["content"], "Saving…");
     assert_eq!(callback["data"]["components"], json!([]));
     let edit = app
         .fake
-        .wait_for_call(
-            "PATCH",
-            &format!(
-                "/api/v10/webhooks/{APP_ID}/{}/messages/@original",
-                interaction.token
-            ),
-        )
+        .wait_for_call("PATCH", &interaction.original_path())
         .await;
     content(&body(&edit))
+}
+
+/// `/faq-admin add file:<file>`, `file` from [`FakeDiscord::attachment`].
+async fn send_add(fake: &FakeDiscord, who: Member, file: Value) -> Interaction {
+    fake.admin(
+        who,
+        HERE,
+        "add",
+        json!([payloads::file_option(&file)]),
+        &[file],
+    )
+    .await
 }
 
 /// `/faq-admin add file:<name>` with `bytes` served by the fake CDN.
 async fn add(app: &TestApp, who: Member, name: &str, bytes: &[u8]) -> Value {
     let file = app.fake.attachment(name, bytes, Cdn::Normal, None);
-    let interaction = app
-        .admin(
-            who,
-            HERE,
-            "add",
-            json!([{"name": "file", "type": 11, "value": file["id"]}]),
-            &[file],
-        )
-        .await;
+    let interaction = send_add(&app.fake, who, file).await;
     first_message(app, &interaction).await
 }
 
@@ -251,15 +253,7 @@ async fn faq_admin_is_hidden_from_members_and_refused_to_those_without_the_permi
     let file = app
         .fake
         .attachment("k.md", kesimpta().as_bytes(), Cdn::Normal, None);
-    let interaction = app
-        .admin(
-            ALICE,
-            HERE,
-            "add",
-            json!([{"name": "file", "type": 11, "value": file["id"]}]),
-            &[file],
-        )
-        .await;
+    let interaction = send_add(&app.fake, ALICE, file).await;
     let refused = body(&app.callback(&interaction).await);
     assert_eq!(refused["data"]["content"], NOT_A_MODERATOR);
     assert_eq!(refused["data"]["flags"], 64);
@@ -419,15 +413,7 @@ async fn an_invalid_upload_gets_its_exact_problems_and_nothing_changes() {
     let big = app
         .fake
         .attachment("big.md", b"small", Cdn::Normal, Some(2 * 1024 * 1024));
-    let interaction = app
-        .admin(
-            MOD,
-            HERE,
-            "add",
-            json!([{"name": "file", "type": 11, "value": big["id"]}]),
-            &[big],
-        )
-        .await;
+    let interaction = send_add(&app.fake, MOD, big).await;
     let (said, _) = problems(&first_message(&app, &interaction).await);
     assert_eq!(
         said,
@@ -437,15 +423,7 @@ async fn an_invalid_upload_gets_its_exact_problems_and_nothing_changes() {
     // Over 1 MiB in fact, though declared small: the download stops there.
     let huge = vec![b'a'; 1024 * 1024 + 1];
     let liar = app.fake.attachment("liar.md", &huge, Cdn::Normal, Some(10));
-    let interaction = app
-        .admin(
-            MOD,
-            HERE,
-            "add",
-            json!([{"name": "file", "type": 11, "value": liar["id"]}]),
-            &[liar],
-        )
-        .await;
+    let interaction = send_add(&app.fake, MOD, liar).await;
     let (said, _) = problems(&first_message(&app, &interaction).await);
     assert!(
         said.starts_with("Nothing changed: liar.md: the file is "),
@@ -459,15 +437,7 @@ async fn an_invalid_upload_gets_its_exact_problems_and_nothing_changes() {
     let stalled = app
         .fake
         .attachment("slow.md", kesimpta().as_bytes(), Cdn::Stall, None);
-    let interaction = app
-        .admin(
-            MOD,
-            HERE,
-            "add",
-            json!([{"name": "file", "type": 11, "value": stalled["id"]}]),
-            &[stalled],
-        )
-        .await;
+    let interaction = send_add(&app.fake, MOD, stalled).await;
     let (said, _) = problems(&first_message(&app, &interaction).await);
     assert_eq!(
         said,
@@ -502,7 +472,7 @@ async fn replace_then_restore_round_trips_byte_for_byte() {
             "replace",
             json!([
                 {"name": "id", "type": 3, "value": HEALTHLINE},
-                {"name": "file", "type": 11, "value": file["id"]}
+                payloads::file_option(&file)
             ]),
             &[file],
         )
@@ -608,7 +578,7 @@ async fn remove_waits_for_a_confirm_and_cancel_or_expiry_change_nothing() {
         )),
         "{preview}"
     );
-    let (_, cancelled) = click(&app, MOD, &preview, "Cancel").await;
+    let (_, cancelled) = click(&app.fake, MOD, &preview, "Cancel").await;
     assert_eq!(cancelled["type"], 7);
     assert_eq!(cancelled["data"]["content"], "Cancelled: nothing changed.");
     assert_eq!(cancelled["data"]["components"], json!([]));
@@ -623,13 +593,7 @@ async fn remove_waits_for_a_confirm_and_cancel_or_expiry_change_nothing() {
     );
     let expired = app
         .fake
-        .wait_for_call(
-            "PATCH",
-            &format!(
-                "/api/v10/webhooks/{APP_ID}/{}/messages/@original",
-                interaction.token
-            ),
-        )
+        .wait_for_call("PATCH", &interaction.original_path())
         .await;
     let expired = body(&expired);
     assert_eq!(
@@ -637,7 +601,7 @@ async fn remove_waits_for_a_confirm_and_cancel_or_expiry_change_nothing() {
         "⌛ This preview expired after 1 second: nothing changed. Run the command again to start over."
     );
     assert!(buttons(&expired).is_empty(), "{expired}");
-    let (_, late) = click(&app, MOD, &preview, "Remove it").await;
+    let (_, late) = click(&app.fake, MOD, &preview, "Remove it").await;
     assert_eq!(late["type"], 7);
     assert_eq!(
         late["data"]["content"],
@@ -709,10 +673,7 @@ async fn the_synonyms_file_is_shown_validated_and_replaced() {
         let file = app
             .fake
             .attachment("synonyms.toml", &bytes, Cdn::Normal, None);
-        (
-            json!([{"name": "file", "type": 11, "value": file["id"]}]),
-            file,
-        )
+        (json!([payloads::file_option(&file)]), file)
     };
     // A group of one term is refused, with its line.
     let mut bad = current.clone();
@@ -830,21 +791,11 @@ async fn two_thousand_questions_during_twenty_reloads_are_all_answered() {
                     } else {
                         "What are the side effects of Ocrevus?"
                     };
-                    let id = app.fake.id();
-                    let token = format!("interaction-token-{id}");
-                    let waiter = app.fake.expect_call(
-                        "POST",
-                        &format!("/api/v10/interactions/{id}/{token}/callback"),
-                    );
-                    let payload = payloads::slash_command(
-                        id,
-                        &token,
-                        ("ask", app.fake.command_id("ask")),
-                        json!([{"name": "question", "type": 3, "value": question}]),
-                        HERE,
-                        BOB,
-                    );
-                    app.fake.dispatch("INTERACTION_CREATE", payload).await;
+                    let (interaction, payload) = app.fake.ask_payload(BOB, HERE, question, None);
+                    let (_, waiter) = app
+                        .fake
+                        .send(payload, "POST", &interaction.callback_path())
+                        .await;
                     let callback = tokio::time::timeout(fake_discord::TIMEOUT, waiter)
                         .await
                         .expect("answered in time")
@@ -962,7 +913,7 @@ async fn votes_are_one_per_answer_and_show_in_gaps_with_questions_only_where_rec
         "no question text in the id"
     );
     // 👎: recorded, and the buttons are disabled for everyone.
-    let (_, voted) = click(&app, CAROL, &answer, "Not helpful").await;
+    let (_, voted) = click(&app.fake, CAROL, &answer, "Not helpful").await;
     assert_eq!(voted["type"], 7, "{voted}");
     let after = buttons(&voted["data"]);
     assert!(after.iter().all(|b| b.3), "disabled: {voted}");
@@ -1051,100 +1002,19 @@ fn big_article() -> String {
 /// Sends `/faq-admin add` to a `serve` process and returns the preview.
 async fn add_via(fake: &FakeDiscord, name: &str, bytes: &[u8]) -> Value {
     let file = fake.attachment(name, bytes, Cdn::Normal, None);
-    let id = fake.id();
-    let token = format!("interaction-token-{id}");
-    let mut payload = payloads::slash_command(
-        id,
-        &token,
-        ("faq-admin", fake.command_id("faq-admin")),
-        json!([{"name": "add", "type": 1, "options": [{"name": "file", "type": 11, "value": file["id"]}]}]),
-        HERE,
-        MOD,
-    );
-    payload["data"]["resolved"] = json!({"attachments": {file["id"].as_str().unwrap(): file}});
-    fake.dispatch("INTERACTION_CREATE", payload).await;
-    body(
-        &fake
-            .wait_for_call("POST", &format!("/api/v10/webhooks/{APP_ID}/{token}"))
-            .await,
-    )
+    let interaction = send_add(fake, MOD, file).await;
+    body(&fake.followup(&interaction).await)
 }
 
 async fn ask_via(fake: &FakeDiscord, question: &str) -> Value {
-    let id = fake.id();
-    let token = format!("interaction-token-{id}");
-    fake.dispatch(
-        "INTERACTION_CREATE",
-        payloads::slash_command(
-            id,
-            &token,
-            ("ask", fake.command_id("ask")),
-            json!([{"name": "question", "type": 3, "value": question}]),
-            HERE,
-            BOB,
-        ),
-    )
-    .await;
-    body(
-        &fake
-            .wait_for_call(
-                "POST",
-                &format!("/api/v10/interactions/{id}/{token}/callback"),
-            )
-            .await,
-    )["data"]
-        .clone()
-}
-
-/// Clicks `custom_id` on `message` through `fake`; returns the click's token.
-async fn click_via(
-    fake: &FakeDiscord,
-    who: Member,
-    custom_id: &str,
-    message: &Value,
-) -> (String, Value) {
-    let id = fake.id();
-    let token = format!("interaction-token-{id}");
-    let shown = payloads::bot_message(fake.id(), MENTION_CHANNEL, message);
-    fake.dispatch(
-        "INTERACTION_CREATE",
-        payloads::component(id, &token, custom_id, shown, HERE, who),
-    )
-    .await;
-    let callback = body(
-        &fake
-            .wait_for_call(
-                "POST",
-                &format!("/api/v10/interactions/{id}/{token}/callback"),
-            )
-            .await,
-    );
-    (token, callback)
+    let interaction = fake.ask(BOB, HERE, question, None).await;
+    body(&fake.callback(&interaction).await)["data"].clone()
 }
 
 /// `/faq-admin <sub>` through `fake`; returns the callback's message.
 async fn admin_via(fake: &FakeDiscord, sub: &str, options: Value) -> Value {
-    let id = fake.id();
-    let token = format!("interaction-token-{id}");
-    fake.dispatch(
-        "INTERACTION_CREATE",
-        payloads::slash_command(
-            id,
-            &token,
-            ("faq-admin", fake.command_id("faq-admin")),
-            json!([{"name": sub, "type": 1, "options": options}]),
-            HERE,
-            MOD,
-        ),
-    )
-    .await;
-    let callback = fake
-        .wait_for_call(
-            "POST",
-            &format!("/api/v10/interactions/{id}/{token}/callback"),
-        )
-        .await;
-    body(&callback)["data"].clone()
+    let interaction = fake.admin(MOD, HERE, sub, options, &[]).await;
+    body(&fake.callback(&interaction).await)["data"].clone()
 }
 
 async fn gaps_via(fake: &FakeDiscord) -> String {
@@ -1179,21 +1049,9 @@ async fn serve_killed_in_the_middle_of_an_add_restarts_on_the_old_or_new_corpus_
         let config = write_config(dir.path(), &fake.url(), "", "");
         let mut serve = Serve::start(&config, &fake).await;
         let preview = add_via(&fake, "big.md", upload.as_bytes()).await;
-        let confirm_id = button(&preview, "Add it");
         let shown = payloads::bot_message(fake.id(), MENTION_CHANNEL, &preview);
-        let id = fake.id();
-        fake.dispatch(
-            "INTERACTION_CREATE",
-            payloads::component(
-                id,
-                &format!("interaction-token-{id}"),
-                &confirm_id,
-                shown,
-                HERE,
-                MOD,
-            ),
-        )
-        .await;
+        fake.click(MOD, HERE, &button(&preview, "Add it"), shown)
+            .await;
         // Kill it at a different moment each time: as soon as the click is
         // sent, once the version is kept in the history, once the article
         // file is in place (the index rebuild is then under way).
@@ -1286,7 +1144,7 @@ async fn votes_and_gaps_survive_a_restart_and_purge_deletes_what_it_says() {
     // A vote counts for each passage the answer quoted.
     let quoted = embeds(&answer).len();
     assert!(quoted >= 1, "{answer}");
-    let (_, voted) = click_via(&fake, CAROL, &button(&answer, "Not helpful"), &answer).await;
+    let (_, voted) = click(&fake, CAROL, &answer, "Not helpful").await;
     assert_eq!(voted["type"], 7, "{voted}");
     let missing = "Can I drink coffee during my infusion?";
     for _ in 0..2 {

@@ -13,11 +13,13 @@ use std::sync::{Arc, Mutex};
 use fake_discord::app::{copy_corpus, TOKEN};
 use fake_discord::payloads::{self, Place, ALICE, BOB, MENTION_CHANNEL};
 use fake_discord::{FakeDiscord, TIMEOUT};
-use serde_json::json;
 use tokio::io::AsyncReadExt;
 use tokio::process::Command;
 
 const BIN: &str = env!("CARGO_BIN_EXE_infusion-faq");
+const HERE: Place = Place::Guild {
+    channel: MENTION_CHANNEL,
+};
 
 /// A config file for `dir` (corpus copied in), pointing at `api_url`.
 fn write_config(dir: &Path, api_url: &str, extra: &str) -> std::path::PathBuf {
@@ -157,55 +159,14 @@ async fn the_default_log_holds_verdicts_and_ids_but_no_question_name_or_token() 
     };
     fake.wait_for_registration().await;
     // A slash command, a mention and a DM, each with recognisable words.
-    let id = fake.id();
-    let token = format!("interaction-token-{id}");
-    fake.dispatch(
-        "INTERACTION_CREATE",
-        payloads::slash_command(
-            id,
-            &token,
-            ("ask", fake.command_id("ask")),
-            json!([{"name": "question", "type": 3, "value": "How is Tysabri given?"}]),
-            Place::Guild {
-                channel: MENTION_CHANNEL,
-            },
-            ALICE,
-        ),
-    )
-    .await;
-    fake.wait_for_call(
-        "POST",
-        &format!("/api/v10/interactions/{id}/{token}/callback"),
-    )
-    .await;
-    let mention = fake.id();
-    fake.dispatch(
-        "MESSAGE_CREATE",
-        payloads::message(
-            mention,
-            Place::Guild {
-                channel: MENTION_CHANNEL,
-            },
-            ALICE,
-            &format!("<@{}> my throat is closing", payloads::APP_ID),
-            &[payloads::bot_user()],
-        ),
-    )
-    .await;
-    let dm = fake.id();
-    fake.dispatch(
-        "MESSAGE_CREATE",
-        payloads::message(dm, Place::Dm, BOB, "what is the capital of France", &[]),
-    )
-    .await;
-    for message in [mention, dm] {
-        fake.wait_for(&format!("a reply to {message}"), |calls| {
-            calls
-                .iter()
-                .find(|r| fake_discord::app::replies_to(r, message))
-                .cloned()
-        })
+    let interaction = fake.ask(ALICE, HERE, "How is Tysabri given?", None).await;
+    fake.callback(&interaction).await;
+    let mention = fake.post(HERE, ALICE, "my throat is closing", true).await;
+    let dm = fake
+        .post(Place::Dm, BOB, "what is the capital of France", false)
         .await;
+    for message in [mention, dm] {
+        fake.reply_to(message).await;
     }
     // Wait for the three "answered" lines, then stop the bot.
     let deadline = tokio::time::Instant::now() + TIMEOUT;

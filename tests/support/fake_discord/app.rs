@@ -1,35 +1,18 @@
 //! `spawn_app()`: the real bot (the library's `serve`) in-process, pointed
 //! at a fresh fake Discord through `api_url`, on a copy of the shipped
-//! corpus with its own index folder. Helpers send what members do and wait
-//! for what the bot answers.
+//! corpus with its own index folder. Its helpers for what members do and
+//! what the bot answers are the fake's (see `members`).
 
 use std::path::{Path, PathBuf};
 
 use infusion_faq::config::{Config, Secret};
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use super::payloads::{self, Member, Place, APP_ID};
-use super::{schema, FakeDiscord, Request};
+use super::payloads::{self, Member, Place};
+use super::{schema, FakeDiscord, Interaction, Request};
 
 /// A well-formed token the fake accepts.
 pub const TOKEN: &str = "OTAwMDAwMDAwMDAwMDAwMDAx.GfAkEt.fake-token-for-tests-0123456789abcdef";
-
-/// An interaction the test sent.
-#[derive(Debug, Clone)]
-pub struct Interaction {
-    pub id: u64,
-    pub token: String,
-}
-
-impl Interaction {
-    pub fn callback_path(&self) -> String {
-        format!("/api/v10/interactions/{}/{}/callback", self.id, self.token)
-    }
-
-    pub fn followup_path(&self) -> String {
-        format!("/api/v10/webhooks/{APP_ID}/{}", self.token)
-    }
-}
 
 pub struct TestApp {
     pub fake: FakeDiscord,
@@ -106,15 +89,8 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
 }
 
 impl TestApp {
-    fn new_interaction(&self) -> Interaction {
-        let id = self.fake.id();
-        Interaction {
-            id,
-            token: format!("interaction-token-{id}"),
-        }
-    }
+    // What members do, through the fake (see `members`).
 
-    /// `/ask question:<question> [private:<private>]`.
     pub async fn ask(
         &self,
         who: Member,
@@ -122,26 +98,9 @@ impl TestApp {
         question: &str,
         private: Option<bool>,
     ) -> Interaction {
-        let interaction = self.new_interaction();
-        let mut options = vec![json!({"name": "question", "type": 3, "value": question})];
-        if let Some(private) = private {
-            options.push(json!({"name": "private", "type": 5, "value": private}));
-        }
-        let payload = payloads::slash_command(
-            interaction.id,
-            &interaction.token,
-            ("ask", self.fake.command_id("ask")),
-            Value::Array(options),
-            place,
-            who,
-        );
-        self.fake.dispatch("INTERACTION_CREATE", payload).await;
-        interaction
+        self.fake.ask(who, place, question, private).await
     }
 
-    /// `/faq-admin <sub> …`: `options` are the subcommand's, as Discord
-    /// sends them; `attachments` the files they name (from
-    /// [`FakeDiscord::attachment`]).
     pub async fn admin(
         &self,
         who: Member,
@@ -150,28 +109,9 @@ impl TestApp {
         options: Value,
         attachments: &[Value],
     ) -> Interaction {
-        let interaction = self.new_interaction();
-        let mut payload = payloads::slash_command(
-            interaction.id,
-            &interaction.token,
-            ("faq-admin", self.fake.command_id("faq-admin")),
-            json!([{"name": sub, "type": 1, "options": options}]),
-            place,
-            who,
-        );
-        if !attachments.is_empty() {
-            let resolved: serde_json::Map<String, Value> = attachments
-                .iter()
-                .map(|a| (a["id"].as_str().unwrap_or_default().to_string(), a.clone()))
-                .collect();
-            payload["data"]["resolved"] = json!({ "attachments": resolved });
-        }
-        self.fake.dispatch("INTERACTION_CREATE", payload).await;
-        interaction
+        self.fake.admin(who, place, sub, options, attachments).await
     }
 
-    /// A click on the button `custom_id` of `message` (a message payload,
-    /// e.g. from [`payloads::bot_message`]).
     pub async fn click(
         &self,
         who: Member,
@@ -179,96 +119,40 @@ impl TestApp {
         custom_id: &str,
         message: Value,
     ) -> Interaction {
-        let interaction = self.new_interaction();
-        let payload = payloads::component(
-            interaction.id,
-            &interaction.token,
-            custom_id,
-            message,
-            place,
-            who,
-        );
-        self.fake.dispatch("INTERACTION_CREATE", payload).await;
-        interaction
+        self.fake.click(who, place, custom_id, message).await
+    }
+
+    pub async fn sources(&self, who: Member, place: Place) -> Interaction {
+        self.fake.sources(who, place).await
+    }
+
+    pub async fn find_answer(&self, who: Member, place: Place, target: Value) -> Interaction {
+        self.fake.find_answer(who, place, target).await
+    }
+
+    pub fn message(&self, place: Place, author: Member, text: &str, mention_bot: bool) -> Value {
+        self.fake.message(place, author, text, mention_bot)
+    }
+
+    pub async fn post(&self, place: Place, author: Member, text: &str, mention_bot: bool) -> u64 {
+        self.fake.post(place, author, text, mention_bot).await
+    }
+
+    pub async fn callback(&self, interaction: &Interaction) -> Request {
+        self.fake.callback(interaction).await
+    }
+
+    pub async fn followup(&self, interaction: &Interaction) -> Request {
+        self.fake.followup(interaction).await
+    }
+
+    pub async fn reply_to(&self, id: u64) -> Request {
+        self.fake.reply_to(id).await
     }
 
     /// The folder holding the corpus, the index and the feedback database.
     pub fn dir(&self) -> &Path {
         self._dir.path()
-    }
-
-    /// `/sources`.
-    pub async fn sources(&self, who: Member, place: Place) -> Interaction {
-        let interaction = self.new_interaction();
-        let payload = payloads::slash_command(
-            interaction.id,
-            &interaction.token,
-            ("sources", self.fake.command_id("sources")),
-            json!([]),
-            place,
-            who,
-        );
-        self.fake.dispatch("INTERACTION_CREATE", payload).await;
-        interaction
-    }
-
-    /// Apps → "Find answer" on `target` (a message payload).
-    pub async fn find_answer(&self, who: Member, place: Place, target: Value) -> Interaction {
-        let interaction = self.new_interaction();
-        let payload = payloads::message_command(
-            interaction.id,
-            &interaction.token,
-            ("Find answer", self.fake.command_id("Find answer")),
-            target,
-            place,
-            who,
-        );
-        self.fake.dispatch("INTERACTION_CREATE", payload).await;
-        interaction
-    }
-
-    /// A message payload (not sent); `mention_bot` puts `<@bot>` first.
-    pub fn message(&self, place: Place, author: Member, text: &str, mention_bot: bool) -> Value {
-        let (content, mentions) = if mention_bot {
-            (format!("<@{APP_ID}> {text}"), vec![payloads::bot_user()])
-        } else {
-            (text.to_string(), vec![])
-        };
-        payloads::message(self.fake.id(), place, author, &content, &mentions)
-    }
-
-    /// A member posts a message; returns its id.
-    pub async fn post(&self, place: Place, author: Member, text: &str, mention_bot: bool) -> u64 {
-        let message = self.message(place, author, text, mention_bot);
-        let id = message["id"]
-            .as_str()
-            .and_then(|s| s.parse().ok())
-            .expect("message id");
-        self.fake.dispatch("MESSAGE_CREATE", message).await;
-        id
-    }
-
-    /// The interaction's first response (the callback).
-    pub async fn callback(&self, interaction: &Interaction) -> Request {
-        self.fake
-            .wait_for_call("POST", &interaction.callback_path())
-            .await
-    }
-
-    /// The interaction's first follow-up.
-    pub async fn followup(&self, interaction: &Interaction) -> Request {
-        self.fake
-            .wait_for_call("POST", &interaction.followup_path())
-            .await
-    }
-
-    /// The bot's reply to the message `id`.
-    pub async fn reply_to(&self, id: u64) -> Request {
-        self.fake
-            .wait_for(&format!("a reply to message {id}"), |calls| {
-                calls.iter().find(|r| replies_to(r, id)).cloned()
-            })
-            .await
     }
 
     /// Calls that mention this message or interaction in any way.
@@ -339,14 +223,4 @@ impl TestApp {
         );
         self.bot.abort();
     }
-}
-
-/// Whether a call is a channel message replying to message `id`.
-pub fn replies_to(request: &Request, id: u64) -> bool {
-    request.method == "POST"
-        && request.path.starts_with("/api/v10/channels/")
-        && request
-            .body
-            .as_ref()
-            .is_some_and(|b| b["message_reference"]["message_id"] == json!(id.to_string()))
 }

@@ -10,6 +10,7 @@
 #![allow(dead_code)]
 
 pub mod app;
+pub mod members;
 pub mod payloads;
 pub mod process;
 pub mod schema;
@@ -30,6 +31,7 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 use tokio::sync::{mpsc, watch};
 
+pub use members::Interaction;
 use payloads::APP_ID;
 
 /// How long a test waits for anything before failing.

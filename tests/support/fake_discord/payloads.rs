@@ -271,6 +271,33 @@ pub fn slash_command(
     interaction_base(id, token, place, who, data)
 }
 
+/// `/ask`'s options: the question, and `private` if given.
+pub fn ask_options(question: &str, private: Option<bool>) -> Value {
+    let mut options = vec![json!({"name": "question", "type": 3, "value": question})];
+    if let Some(private) = private {
+        options.push(json!({"name": "private", "type": 5, "value": private}));
+    }
+    Value::Array(options)
+}
+
+/// The option `file` naming an uploaded `file` (an [`attachment`]).
+pub fn file_option(file: &Value) -> Value {
+    json!({"name": "file", "type": 11, "value": file["id"]})
+}
+
+/// A slash command with the `attachments` its options name resolved in
+/// its data, as Discord sends them.
+pub fn with_attachments(mut command: Value, attachments: &[Value]) -> Value {
+    if !attachments.is_empty() {
+        let resolved: serde_json::Map<String, Value> = attachments
+            .iter()
+            .map(|a| (a["id"].as_str().unwrap_or_default().to_string(), a.clone()))
+            .collect();
+        command["data"]["resolved"] = json!({ "attachments": resolved });
+    }
+    command
+}
+
 /// A message context-menu invocation on `target` (a message payload).
 pub fn message_command(
     id: u64,
