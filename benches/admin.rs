@@ -80,7 +80,7 @@ async fn run(questions: usize, reloads: usize) {
     let dir = tempfile::tempdir().expect("temp dir");
     copy_corpus(&dir.path().join("corpus"));
     let fake = Arc::new(FakeDiscord::start(TOKEN).await);
-    let config = write_config(dir.path(), &fake.url(), "", "");
+    let config = write_config(dir.path(), &fake.url(), 0, "", "");
     let _serve = Serve::start(&config, &fake).await;
 
     // One at a time: answered, unanswered.

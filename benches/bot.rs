@@ -23,6 +23,7 @@ use std::time::{Duration, Instant};
 use common::{env_number, ms, percentile};
 use fake_discord::app::{copy_corpus, TOKEN};
 use fake_discord::payloads::{self, Member, Place, MENTION_CHANNEL};
+use fake_discord::process::{self, write_config};
 use fake_discord::FakeDiscord;
 
 const HERE: Place = Place::Guild {
@@ -87,27 +88,11 @@ async fn run(requests: usize, concurrency: usize, members: usize, rounds: usize)
     let fake = Arc::new(FakeDiscord::start(TOKEN).await);
     let dir = tempfile::tempdir().expect("temp dir");
     copy_corpus(&dir.path().join("corpus"));
-    let config = dir.path().join("bench.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "corpus = \"corpus\"\nindex = \"index\"\n[discord]\napi_url = \"{}\"\nguilds = [{}]\nmention_channels = [{MENTION_CHANNEL}]\nanswer_dms = true\nrate_limit_questions = {}\n",
-            fake.url(),
-            payloads::GUILD,
-            if members == usize::MAX { 5 } else { 0 },
-        ),
-    )
-    .expect("write the config");
-    let mut bot = tokio::process::Command::new(env!("CARGO_BIN_EXE_infusion-faq"))
-        .arg("serve")
-        .arg("--config")
-        .arg(&config)
-        .env("DISCORD_TOKEN", TOKEN)
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
+    let rate_limit = if members == usize::MAX { 5 } else { 0 };
+    let config = write_config(dir.path(), &fake.url(), rate_limit, "", "");
+    // Not `Serve`: reading its log would compete with what is measured.
+    let mut bot = process::command(&config, Some(TOKEN))
         .stderr(Stdio::null())
-        .kill_on_drop(true)
         .spawn()
         .expect("start infusion-faq serve");
     let pid = bot.id().expect("the bot's pid");

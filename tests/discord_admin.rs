@@ -1046,7 +1046,7 @@ async fn serve_killed_in_the_middle_of_an_add_restarts_on_the_old_or_new_corpus_
         let dir = tempfile::tempdir().unwrap();
         fake_discord::app::copy_corpus(&dir.path().join("corpus"));
         let fake = FakeDiscord::start(fake_discord::app::TOKEN).await;
-        let config = write_config(dir.path(), &fake.url(), "", "");
+        let config = write_config(dir.path(), &fake.url(), 0, "", "");
         let mut serve = Serve::start(&config, &fake).await;
         let preview = add_via(&fake, "big.md", upload.as_bytes()).await;
         let shown = payloads::bot_message(fake.id(), MENTION_CHANNEL, &preview);
@@ -1112,7 +1112,7 @@ async fn serve_killed_in_the_middle_of_an_add_restarts_on_the_old_or_new_corpus_
         assert_eq!(audited, added, "attempt {attempt}");
         // Restarted, it rebuilds the index as needed and answers.
         let fake = FakeDiscord::start(fake_discord::app::TOKEN).await;
-        let config = write_config(dir.path(), &fake.url(), "", "");
+        let config = write_config(dir.path(), &fake.url(), 0, "", "");
         let serve = Serve::start(&config, &fake).await;
         let answer = ask_via(&fake, "How often is Tysabri given?").await;
         assert!(
@@ -1137,7 +1137,7 @@ async fn votes_and_gaps_survive_a_restart_and_purge_deletes_what_it_says() {
     fake_discord::app::copy_corpus(&dir.path().join("corpus"));
     let record = format!("record_questions_in = [{GUILD}]");
     let fake = FakeDiscord::start(fake_discord::app::TOKEN).await;
-    let config = write_config(dir.path(), &fake.url(), "", &record);
+    let config = write_config(dir.path(), &fake.url(), 0, "", &record);
     let mut serve = Serve::start(&config, &fake).await;
     let question = "How often is Tysabri given?";
     let answer = ask_via(&fake, question).await;
@@ -1154,7 +1154,7 @@ async fn votes_and_gaps_survive_a_restart_and_purge_deletes_what_it_says() {
     serve.kill().await;
 
     let fake = FakeDiscord::start(fake_discord::app::TOKEN).await;
-    let config = write_config(dir.path(), &fake.url(), "", &record);
+    let config = write_config(dir.path(), &fake.url(), 0, "", &record);
     let serve = Serve::start(&config, &fake).await;
     let text = gaps_via(&fake).await;
     assert!(text.contains(&format!("**2×** {missing} (last ")), "{text}");

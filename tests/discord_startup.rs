@@ -7,16 +7,12 @@
 mod fake_discord;
 
 use std::path::Path;
-use std::process::Stdio;
-use std::sync::{Arc, Mutex};
 
 use fake_discord::app::{copy_corpus, TOKEN};
 use fake_discord::payloads::{self, Place, ALICE, BOB, MENTION_CHANNEL};
+use fake_discord::process::{self, Serve};
 use fake_discord::{FakeDiscord, TIMEOUT};
-use tokio::io::AsyncReadExt;
-use tokio::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_infusion-faq");
 const HERE: Place = Place::Guild {
     channel: MENTION_CHANNEL,
 };
@@ -36,28 +32,10 @@ fn write_config(dir: &Path, api_url: &str, extra: &str) -> std::path::PathBuf {
     path
 }
 
-fn serve(config: &Path, token: Option<&str>) -> Command {
-    let mut command = Command::new(BIN);
-    command
-        .arg("serve")
-        .arg("--config")
-        .arg(config)
-        .env_remove("RUST_LOG")
-        .env_remove("INFUSION_FAQ_CONFIG")
-        .env_remove("DISCORD_TOKEN")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    if let Some(token) = token {
-        command.env("DISCORD_TOKEN", token);
-    }
-    command
-}
-
-/// Runs `serve` to its end; returns (exit code, stderr).
-async fn run_to_end(mut command: Command) -> (Option<i32>, String) {
-    let output = tokio::time::timeout(TIMEOUT, command.output())
+/// Runs `serve --config config` with `token` to its end; returns (exit
+/// code, stderr).
+async fn run_to_end(config: &Path, token: Option<&str>) -> (Option<i32>, String) {
+    let output = tokio::time::timeout(TIMEOUT, process::command(config, token).output())
         .await
         .expect("serve ends")
         .expect("serve runs");
@@ -77,7 +55,7 @@ fn assert_one_line_error(stderr: &str, expected: &str) {
 async fn a_missing_token_is_a_one_line_error_and_exit_1() {
     let dir = tempfile::tempdir().unwrap();
     let config = write_config(dir.path(), "http://127.0.0.1:9", "");
-    let (code, stderr) = run_to_end(serve(&config, None)).await;
+    let (code, stderr) = run_to_end(&config, None).await;
     assert_eq!(code, Some(1));
     assert_one_line_error(
         &stderr,
@@ -94,7 +72,7 @@ async fn a_malformed_token_is_a_one_line_error_that_does_not_show_it() {
         "abc.def.ghi.jkl-secret",
         "abc.d ef.secret",
     ] {
-        let (code, stderr) = run_to_end(serve(&config, Some(token))).await;
+        let (code, stderr) = run_to_end(&config, Some(token)).await;
         assert_eq!(code, Some(1), "{token}");
         assert_one_line_error(&stderr, "the Discord bot token is malformed");
         assert!(!stderr.contains("secret"), "{stderr}");
@@ -105,12 +83,12 @@ async fn a_malformed_token_is_a_one_line_error_that_does_not_show_it() {
 async fn a_bad_config_is_a_one_line_error() {
     let dir = tempfile::tempdir().unwrap();
     let config = write_config(dir.path(), "localhost:3000", "");
-    let (code, stderr) = run_to_end(serve(&config, Some(TOKEN))).await;
+    let (code, stderr) = run_to_end(&config, Some(TOKEN)).await;
     assert_eq!(code, Some(1));
     assert_one_line_error(&stderr, "api_url \"localhost:3000\" is not a base URL");
     assert!(!stderr.contains(TOKEN));
     let typo = write_config(dir.path(), "http://127.0.0.1:9", "log_levle = \"info\"");
-    let (code, stderr) = run_to_end(serve(&typo, Some(TOKEN))).await;
+    let (code, stderr) = run_to_end(&typo, Some(TOKEN)).await;
     assert_eq!(code, Some(1));
     assert_one_line_error(&stderr, "log_levle");
 }
@@ -121,7 +99,7 @@ async fn a_token_discord_rejects_is_a_one_line_error_that_does_not_show_it() {
     let dir = tempfile::tempdir().unwrap();
     let config = write_config(dir.path(), &fake.url(), "");
     let wrong = "OTk5OTk5OTk5OTk5OTk5OTk5.Wrong1.wrong-token-secret-0123456789";
-    let (code, stderr) = run_to_end(serve(&config, Some(wrong))).await;
+    let (code, stderr) = run_to_end(&config, Some(wrong)).await;
     assert_eq!(code, Some(1));
     let error = stderr.lines().last().unwrap_or_default();
     assert!(
@@ -140,24 +118,7 @@ async fn the_default_log_holds_verdicts_and_ids_but_no_question_name_or_token() 
     let fake = FakeDiscord::start(TOKEN).await;
     let dir = tempfile::tempdir().unwrap();
     let config = write_config(dir.path(), &fake.url(), "");
-    let mut child = serve(&config, Some(TOKEN)).spawn().expect("serve starts");
-    let mut stderr = child.stderr.take().unwrap();
-    let log = Arc::new(Mutex::new(Vec::new()));
-    let (grew, mut log_changed) = tokio::sync::watch::channel(0usize);
-    let reader = {
-        let log = Arc::clone(&log);
-        tokio::spawn(async move {
-            let mut buffer = [0u8; 4096];
-            while let Ok(n) = stderr.read(&mut buffer).await {
-                if n == 0 {
-                    break;
-                }
-                log.lock().unwrap().extend_from_slice(&buffer[..n]);
-                grew.send_modify(|total| *total += n);
-            }
-        })
-    };
-    fake.wait_for_registration().await;
+    let mut serve = Serve::start(&config, &fake).await;
     // A slash command, a mention and a DM, each with recognisable words.
     let interaction = fake.ask(ALICE, HERE, "How is Tysabri given?", None).await;
     fake.callback(&interaction).await;
@@ -169,20 +130,13 @@ async fn the_default_log_holds_verdicts_and_ids_but_no_question_name_or_token() 
         fake.reply_to(message).await;
     }
     // Wait for the three "answered" lines, then stop the bot.
-    let deadline = tokio::time::Instant::now() + TIMEOUT;
-    while String::from_utf8_lossy(&log.lock().unwrap())
-        .matches("answered")
-        .count()
-        < 3
-    {
-        tokio::time::timeout_at(deadline, log_changed.changed())
-            .await
-            .expect("three answered lines in the log")
-            .expect("the log is open");
-    }
-    child.kill().await.expect("stop serve");
-    let _ = reader.await;
-    let log = strip_ansi(&String::from_utf8_lossy(&log.lock().unwrap()));
+    serve
+        .wait_for_log("three answered lines", |log| {
+            log.matches("answered").count() >= 3
+        })
+        .await;
+    serve.kill().await;
+    let log = strip_ansi(&serve.log());
     for line in [
         "verdict=\"answer\"",
         "verdict=\"urgent\"",

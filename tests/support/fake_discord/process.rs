@@ -1,6 +1,7 @@
 //! `infusion-faq serve` as a process against the fake Discord: a config
-//! file in a temporary folder, the process started and awaited until it has
-//! registered its commands, its log kept, and SIGKILL.
+//! file in a temporary folder, the command line, the process started and
+//! awaited until it has registered its commands, its log kept and waited
+//! on, and SIGKILL.
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -8,20 +9,28 @@ use std::sync::{Arc, Mutex};
 
 use tokio::io::AsyncReadExt;
 use tokio::process::{Child, Command};
+use tokio::sync::watch;
 
 use super::app::TOKEN;
 use super::payloads::{self, MENTION_CHANNEL};
-use super::FakeDiscord;
+use super::{FakeDiscord, TIMEOUT};
 
 /// Writes `dir/infusion-faq.toml` pointing at `api_url`: the corpus and
-/// index in `dir`, the feedback database beside them, `discord` and
+/// index in `dir`, the feedback database beside them, at most
+/// `rate_limit_questions` per member (0: no limit), `discord` and
 /// `feedback` appended to their sections.
-pub fn write_config(dir: &Path, api_url: &str, discord: &str, feedback: &str) -> PathBuf {
+pub fn write_config(
+    dir: &Path,
+    api_url: &str,
+    rate_limit_questions: u32,
+    discord: &str,
+    feedback: &str,
+) -> PathBuf {
     let path = dir.join("infusion-faq.toml");
     std::fs::write(
         &path,
         format!(
-            "corpus = \"corpus\"\nindex = \"index\"\n\n[discord]\napi_url = \"{api_url}\"\nguilds = [{}]\nmention_channels = [{MENTION_CHANNEL}]\nanswer_dms = true\nrate_limit_questions = 0\n{discord}\n\n[feedback]\ndatabase = \"feedback.sqlite3\"\n{feedback}\n",
+            "corpus = \"corpus\"\nindex = \"index\"\n\n[discord]\napi_url = \"{api_url}\"\nguilds = [{}]\nmention_channels = [{MENTION_CHANNEL}]\nanswer_dms = true\nrate_limit_questions = {rate_limit_questions}\n{discord}\n\n[feedback]\ndatabase = \"feedback.sqlite3\"\n{feedback}\n",
             payloads::GUILD
         ),
     )
@@ -29,34 +38,46 @@ pub fn write_config(dir: &Path, api_url: &str, discord: &str, feedback: &str) ->
     path
 }
 
+/// `infusion-faq serve --config config` with `token` (if any) as
+/// `DISCORD_TOKEN` and nothing else from the environment that it reads;
+/// standard error piped, standard input and output null; killed when
+/// dropped.
+pub fn command(config: &Path, token: Option<&str>) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_infusion-faq"));
+    command
+        .arg("serve")
+        .arg("--config")
+        .arg(config)
+        .env_remove("RUST_LOG")
+        .env_remove("INFUSION_FAQ_CONFIG")
+        .env_remove("DISCORD_TOKEN")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    if let Some(token) = token {
+        command.env("DISCORD_TOKEN", token);
+    }
+    command
+}
+
 /// A running `serve`.
 pub struct Serve {
     pub child: Child,
     log: Arc<Mutex<Vec<u8>>>,
-    /// True once the process closed its standard error (it ended).
-    closed: tokio::sync::watch::Receiver<bool>,
+    /// Changes at each read of its standard error; true once that is
+    /// closed (the process ended) and read to the end.
+    progress: watch::Receiver<bool>,
 }
 
 impl Serve {
     /// Starts `serve --config config` and waits until it registered its
     /// commands with `fake`.
     pub async fn start(config: &Path, fake: &FakeDiscord) -> Serve {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_infusion-faq"))
-            .arg("serve")
-            .arg("--config")
-            .arg(config)
-            .env_remove("RUST_LOG")
-            .env_remove("INFUSION_FAQ_CONFIG")
-            .env("DISCORD_TOKEN", TOKEN)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("serve starts");
+        let mut child = command(config, Some(TOKEN)).spawn().expect("serve starts");
         let mut stderr = child.stderr.take().expect("stderr");
         let log = Arc::new(Mutex::new(Vec::new()));
-        let (closed_tx, closed) = tokio::sync::watch::channel(false);
+        let (grew, progress) = watch::channel(false);
         {
             let log = Arc::clone(&log);
             tokio::spawn(async move {
@@ -66,11 +87,16 @@ impl Serve {
                         break;
                     }
                     log.lock().unwrap().extend_from_slice(&buffer[..n]);
+                    grew.send_modify(|_| {});
                 }
-                let _ = closed_tx.send(true);
+                grew.send_replace(true);
             });
         }
-        let serve = Serve { child, log, closed };
+        let serve = Serve {
+            child,
+            log,
+            progress,
+        };
         tokio::select! {
             _ = fake.wait_for_registration() => {}
             _ = serve.exited() => panic!("serve stopped while starting:\n{}", serve.log()),
@@ -78,9 +104,10 @@ impl Serve {
         serve
     }
 
+    /// Returns once its standard error is closed and read to the end.
     async fn exited(&self) {
-        let mut closed = self.closed.clone();
-        let _ = closed.wait_for(|&c| c).await;
+        let mut closed = self.progress.clone();
+        let _ = closed.wait_for(|&closed| closed).await;
     }
 
     /// What it logged so far.
@@ -88,8 +115,33 @@ impl Serve {
         String::from_utf8_lossy(&self.log.lock().unwrap()).into_owned()
     }
 
-    /// SIGKILL, and wait for the process to be gone.
+    /// Waits until what it logged so far satisfies `done` (`what` says
+    /// what that is, for the failure).
+    pub async fn wait_for_log(&self, what: &str, done: impl Fn(&str) -> bool) {
+        let mut grew = self.progress.clone();
+        let deadline = tokio::time::Instant::now() + TIMEOUT;
+        loop {
+            // Marked seen before the log is looked at: what is logged
+            // after that look counts as a change.
+            let closed = *grew.borrow_and_update();
+            if done(&self.log()) {
+                return;
+            }
+            assert!(!closed, "serve ended before {what}:\n{}", self.log());
+            match tokio::time::timeout_at(deadline, grew.changed()).await {
+                Ok(Ok(())) => {}
+                Ok(Err(_)) => panic!("the log reader stopped before {what}"),
+                Err(_) => panic!("timed out waiting for {what}; the log:\n{}", self.log()),
+            }
+        }
+    }
+
+    /// SIGKILL; returns once the process is gone and its log read to the
+    /// end.
     pub async fn kill(&mut self) {
         self.child.kill().await.expect("SIGKILL serve");
+        tokio::time::timeout(TIMEOUT, self.exited())
+            .await
+            .expect("the log closes once serve is killed");
     }
 }
