@@ -150,11 +150,6 @@ impl TestApp {
         self.fake.reply_to(id).await
     }
 
-    /// The folder holding the corpus, the index and the feedback database.
-    pub fn dir(&self) -> &Path {
-        self._dir.path()
-    }
-
     /// Calls that mention this message or interaction in any way.
     pub fn calls_about(&self, id: u64) -> Vec<Request> {
         let needle = id.to_string();
@@ -192,12 +187,7 @@ impl TestApp {
     /// every call carried the token and none leaked it elsewhere, and stops the bot.
     pub async fn finish(self) {
         let requests = self.fake.requests();
-        let problems = schema::problems(&requests);
-        assert!(
-            problems.is_empty(),
-            "the bot sent what Discord would refuse:\n{}",
-            problems.join("\n")
-        );
+        schema::assert_valid(&requests);
         for request in &requests {
             assert_eq!(
                 request.authorization.as_deref(),

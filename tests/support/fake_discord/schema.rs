@@ -544,3 +544,14 @@ pub fn problems(requests: &[Request]) -> Vec<String> {
     }
     problems
 }
+
+/// Fails with every problem [`problems`] finds in `requests`.
+#[track_caller]
+pub fn assert_valid(requests: &[Request]) {
+    let problems = problems(requests);
+    assert!(
+        problems.is_empty(),
+        "the bot sent what Discord would refuse:\n{}",
+        problems.join("\n")
+    );
+}
