@@ -7,10 +7,11 @@
 #[path = "support/fake_discord/mod.rs"]
 mod fake_discord;
 
-use fake_discord::app::{spawn_app, spawn_app_with};
+use fake_discord::app::{spawn_app, spawn_app_with, TestApp};
 use fake_discord::members::replies_to;
 use fake_discord::payloads::{
-    self, Place, ALICE, APP_ID, BOB, CAROL, GUILD, MENTION_CHANNEL, OTHER_BOT, OTHER_CHANNEL,
+    self, Member, Place, ALICE, APP_ID, BOB, CAROL, GUILD, MENTION_CHANNEL, OTHER_BOT,
+    OTHER_CHANNEL,
 };
 use fake_discord::schema;
 use serde_json::{json, Value};
@@ -37,6 +38,12 @@ fn response_data(request: &fake_discord::Request) -> Value {
     let body = request.body.clone().expect("a JSON body");
     assert_eq!(body["type"], 4, "{body}");
     body["data"].clone()
+}
+
+/// `/ask` (not private) and its type-4 response's `data`.
+async fn ask(app: &TestApp, who: Member, place: Place, question: &str) -> Value {
+    let interaction = app.ask(who, place, question, None).await;
+    response_data(&app.callback(&interaction).await)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -159,10 +166,7 @@ async fn ask_private_answers_ephemerally() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_urgent_question_gets_the_emergency_guidance_first_as_plain_content() {
     let app = spawn_app().await;
-    let interaction = app
-        .ask(ALICE, HERE, "my throat is closing after my infusion", None)
-        .await;
-    let data = response_data(&app.callback(&interaction).await);
+    let data = ask(&app, ALICE, HERE, "my throat is closing after my infusion").await;
     let content = data["content"].as_str().unwrap();
     assert!(
         content.starts_with("🚨 This may be an emergency: call your local emergency number now"),
@@ -180,10 +184,7 @@ async fn an_urgent_question_gets_the_emergency_guidance_first_as_plain_content()
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_question_the_articles_do_not_cover_says_so_and_suggests_topics() {
     let app = spawn_app().await;
-    let interaction = app
-        .ask(BOB, HERE, "what is the capital of France", None)
-        .await;
-    let data = response_data(&app.callback(&interaction).await);
+    let data = ask(&app, BOB, HERE, "what is the capital of France").await;
     let embeds = embeds(&data);
     assert_eq!(embeds.len(), 1);
     assert_eq!(embeds[0]["title"], "Not covered by the articles");
@@ -355,8 +356,7 @@ async fn everyone_in_the_question_or_a_passage_pings_nobody_and_markdown_stays_l
     .await;
     // In the question: echoed, never a ping, and not a reason to miss the answer.
     let question = "@everyone @here <@&222222222222222222> how is Tysabri given?";
-    let interaction = app.ask(ALICE, HERE, question, None).await;
-    let data = response_data(&app.callback(&interaction).await);
+    let data = ask(&app, ALICE, HERE, question).await;
     no_pings(&data);
     assert!(data["content"]
         .as_str()
@@ -433,8 +433,7 @@ async fn a_3000_character_question_and_a_6000_character_passage_fit_discords_lim
         "Please explain. ".repeat(200)
     );
     assert!(question.chars().count() >= 3000);
-    let interaction = app.ask(ALICE, HERE, &question, None).await;
-    let data = response_data(&app.callback(&interaction).await);
+    let data = ask(&app, ALICE, HERE, &question).await;
     let content = data["content"].as_str().unwrap();
     assert!(content.chars().count() <= 2000);
     assert!(content.ends_with('…'), "the echo is cut: {content}");
@@ -468,8 +467,7 @@ async fn the_rate_limit_answers_the_excess_with_a_polite_private_note() {
     .await;
     let mut responses = Vec::new();
     for _ in 0..3 {
-        let interaction = app.ask(ALICE, HERE, "How is Tysabri given?", None).await;
-        responses.push(response_data(&app.callback(&interaction).await));
+        responses.push(ask(&app, ALICE, HERE, "How is Tysabri given?").await);
     }
     assert!(!embeds(&responses[0]).is_empty());
     assert!(!embeds(&responses[1]).is_empty());
@@ -483,8 +481,8 @@ async fn the_rate_limit_answers_the_excess_with_a_polite_private_note() {
     );
     no_pings(note);
     // Another member is not limited.
-    let other = app.ask(BOB, HERE, "How is Tysabri given?", None).await;
-    assert!(!embeds(&response_data(&app.callback(&other).await)).is_empty());
+    let other = ask(&app, BOB, HERE, "How is Tysabri given?").await;
+    assert!(!embeds(&other).is_empty());
     // Mentions count towards the same limit (Bob has one question left),
     // and a burst gets one note, then silence: the bot cannot be made to
     // flood a channel.
@@ -545,10 +543,7 @@ async fn sources_lists_the_articles_with_links_and_dates() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ask_works_in_a_dm_with_the_bot() {
     let app = spawn_app().await;
-    let interaction = app
-        .ask(ALICE, Place::Dm, "How is Tysabri given?", None)
-        .await;
-    let data = response_data(&app.callback(&interaction).await);
+    let data = ask(&app, ALICE, Place::Dm, "How is Tysabri given?").await;
     assert!(!embeds(&data).is_empty());
     app.finish().await;
 }
@@ -570,10 +565,7 @@ async fn after_the_gateway_drops_the_bot_reconnects_and_answers_the_next_questio
         sessions[0].session_id.as_deref()
     );
     assert_eq!(sessions[1].data["seq"], json!(sessions[0].last_seq));
-    let next = app
-        .ask(BOB, HERE, "What are the side effects of Tysabri?", None)
-        .await;
-    let data = response_data(&app.callback(&next).await);
+    let data = ask(&app, BOB, HERE, "What are the side effects of Tysabri?").await;
     assert!(!embeds(&data).is_empty());
     app.finish().await;
 }
@@ -606,8 +598,8 @@ async fn when_discord_refuses_the_answer_the_member_gets_a_short_sorry() {
     assert_eq!(sorry["flags"], 64, "only the member sees it: {sorry}");
     no_pings(&sorry);
     // The bot goes on answering.
-    let next = app.ask(BOB, HERE, "How is Tysabri given?", None).await;
-    assert!(!embeds(&response_data(&app.callback(&next).await)).is_empty());
+    let next = ask(&app, BOB, HERE, "How is Tysabri given?").await;
+    assert!(!embeds(&next).is_empty());
     app.finish().await;
 }
 
