@@ -32,6 +32,11 @@ fn kesimpta() -> String {
     "+++\nid = \"kesimpta-basics\"\ntitle = \"Kesimpta basics\"\npublisher = \"Test Publisher\"\nurl = \"https://example.org/kesimpta\"\nreviewed = 2026-01-15\n+++\n\n## Ofatumumab (Kesimpta) dosing\n\nKesimpta (ofatumumab) is given as a monthly injection under the skin, after three starting doses in the first weeks of treatment.\n\n## Side effects of Kesimpta\n\nThe most common side effects of Kesimpta are injection reactions, headache and infections of the nose and throat.\n".to_string()
 }
 
+/// The option `id:<HEALTHLINE>` (a shipped article).
+fn healthline_id() -> Value {
+    json!({"name": "id", "type": 3, "value": HEALTHLINE})
+}
+
 /// An app with an audit channel and a moderator role configured.
 async fn app_with(configure: impl FnOnce(&mut infusion_faq::config::Config)) -> TestApp {
     spawn_app_with(|config| {
@@ -470,10 +475,7 @@ async fn replace_then_restore_round_trips_byte_for_byte() {
             MOD,
             HERE,
             "replace",
-            json!([
-                {"name": "id", "type": 3, "value": HEALTHLINE},
-                payloads::file_option(&file)
-            ]),
+            json!([healthline_id(), payloads::file_option(&file)]),
             &[file],
         )
         .await;
@@ -498,13 +500,7 @@ async fn replace_then_restore_round_trips_byte_for_byte() {
     let answer = ask(&app, BOB, HERE, "What is the quokka protocol?").await;
     assert!(description(&answer).contains("smile"), "{answer}");
     // History: both versions, who changed it.
-    let history = admin(
-        &app,
-        MOD,
-        "history",
-        json!([{"name": "id", "type": 3, "value": HEALTHLINE}]),
-    )
-    .await;
+    let history = admin(&app, MOD, "history", json!([healthline_id()])).await;
     let text = description(&history);
     assert!(text.contains("**2** · "), "{text}");
     assert!(text.contains("· **current**"), "{text}");
@@ -518,19 +514,8 @@ async fn replace_then_restore_round_trips_byte_for_byte() {
         "{changes}"
     );
     // Restore version 1: byte for byte, live at once.
-    let interaction = app
-        .admin(
-            MOD,
-            HERE,
-            "restore",
-            json!([
-                {"name": "id", "type": 3, "value": HEALTHLINE},
-                {"name": "version", "type": 4, "value": 1}
-            ]),
-            &[],
-        )
-        .await;
-    let restored = first_message(&app, &interaction).await;
+    let version = json!({"name": "version", "type": 4, "value": 1});
+    let restored = admin(&app, MOD, "restore", json!([healthline_id(), version])).await;
     assert!(
         content(&restored).starts_with(&format!(
             "✅ restored \"{HEALTHLINE}\" to version 1 (version 2 → 3)."
@@ -542,13 +527,7 @@ async fn replace_then_restore_round_trips_byte_for_byte() {
     assert!(!description(&answer).contains("smile"), "{answer}");
     // `show` sends the file as it is on disk.
     let interaction = app
-        .admin(
-            MOD,
-            HERE,
-            "show",
-            json!([{"name": "id", "type": 3, "value": HEALTHLINE}]),
-            &[],
-        )
+        .admin(MOD, HERE, "show", json!([healthline_id()]), &[])
         .await;
     let shown = app.callback(&interaction).await;
     assert_eq!(shown.files.len(), 1, "one file attached");
@@ -569,7 +548,7 @@ async fn replace_then_restore_round_trips_byte_for_byte() {
 async fn remove_waits_for_a_confirm_and_cancel_or_expiry_change_nothing() {
     let app = app_with(|config| config.discord.confirm_timeout_seconds = 1).await;
     let path = app.corpus.join(format!("{HEALTHLINE}.md"));
-    let id = json!([{"name": "id", "type": 3, "value": HEALTHLINE}]);
+    let id = json!([healthline_id()]);
     // Cancel.
     let preview = admin(&app, MOD, "remove", id.clone()).await;
     assert!(
@@ -620,7 +599,7 @@ async fn a_confirmed_remove_is_live_at_once_and_restore_brings_it_back() {
         &ask(&app, BOB, HERE, question).await,
         "Infusion Treatments for MS"
     ));
-    let id = json!([{"name": "id", "type": 3, "value": HEALTHLINE}]);
+    let id = json!([healthline_id()]);
     let preview = admin(&app, MOD, "remove", id).await;
     let outcome = confirm(&app, MOD, &preview, "Remove it").await;
     assert!(
@@ -636,16 +615,8 @@ async fn a_confirmed_remove_is_live_at_once_and_restore_brings_it_back() {
         &ask(&app, BOB, HERE, question).await,
         "Infusion Treatments for MS"
     ));
-    let interaction = app
-        .admin(
-            MOD,
-            HERE,
-            "restore",
-            json!([{"name": "id", "type": 3, "value": HEALTHLINE}, {"name": "version", "type": 4, "value": 1}]),
-            &[],
-        )
-        .await;
-    let restored = first_message(&app, &interaction).await;
+    let version = json!({"name": "version", "type": 4, "value": 1});
+    let restored = admin(&app, MOD, "restore", json!([healthline_id(), version])).await;
     assert!(content(&restored).starts_with("✅ restored"), "{restored}");
     assert!(answered_from(
         &ask(&app, BOB, HERE, question).await,
