@@ -69,9 +69,11 @@ pub fn ask(
 }
 
 /// How the engine understood a question: its concepts with their weights,
-/// and every candidate passage with its score and coverage.
+/// every candidate passage with both signals and its fused rank, and the
+/// verdict's reason.
 fn write_explanation(engine: &Engine, question: &str, out: &mut dyn Write) -> Result<()> {
-    let (plan, candidates) = engine.explain(question);
+    let explanation = engine.explain(question);
+    let plan = &explanation.plan;
     writeln!(out, "concepts (weight, how recognised):")?;
     for c in &plan.concepts {
         let ways: Vec<String> = c.alternatives.iter().map(|p| p.join(" ")).collect();
@@ -90,23 +92,48 @@ fn write_explanation(engine: &Engine, question: &str, out: &mut dyn Write) -> Re
     }
     writeln!(
         out,
-        "candidates (score, coverage; quoted from {:.2}):",
-        engine.settings().min_coverage
+        "candidates (fused rank; lexical rank, coverage; dense rank, similarity; confidence, quoted from {:.2}):",
+        engine.settings().min_confidence
     )?;
-    for hit in &candidates {
-        let first_line = hit.passage.text.lines().next().unwrap_or("");
-        let preview: String = first_line.chars().take(70).collect();
+    let rank = |r: Option<usize>| r.map_or("-".to_string(), |r| r.to_string());
+    for (n, c) in explanation.candidates.iter().enumerate() {
+        let first_line = c.hit.passage.text.lines().next().unwrap_or("");
+        let preview: String = first_line.chars().take(60).collect();
         writeln!(
             out,
-            "  {:>6.2} {:>4.2}  {} | {}",
-            hit.score,
-            hit.coverage,
-            hit.passage.section(),
-            preview
+            "  {:>2}{} lex {:>2} {:>4.2}  dense {:>2} {:>4.2}  conf {:>4.2}{}  {} | {}",
+            n + 1,
+            if n < explanation.quoted { "*" } else { " " },
+            rank(c.lexical_rank),
+            c.hit.coverage,
+            rank(c.dense_rank),
+            c.hit.similarity,
+            c.confidence,
+            if c.other_drug { " other drug" } else { "" },
+            c.hit.passage.section(),
+            crate::render::printable(&preview)
         )?;
     }
+    writeln!(out, "verdict: {}", describe(&explanation.reason))?;
     writeln!(out)?;
     Ok(())
+}
+
+/// A verdict's reason in words, for `--explain`.
+fn describe(reason: &crate::engine::Reason) -> String {
+    use crate::engine::Reason;
+    match reason {
+        Reason::Answered { confidence, margin } => format!(
+            "answered: the best passage's confidence {confidence:.2} (similarity margin {margin:.2}) passes the bar"
+        ),
+        Reason::LowConfidence { confidence, margin } => format!(
+            "no answer: the best passage's confidence {confidence:.2} (similarity margin {margin:.2}) is under the bar"
+        ),
+        Reason::OtherDrug => {
+            "no answer: every near passage is about another drug than the question names".into()
+        }
+        Reason::NothingNear => "no answer: nothing in the articles is near the question".into(),
+    }
 }
 
 /// `check`: every problem of the corpus, one a line. Returns whether it is valid.

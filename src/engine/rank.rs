@@ -1,0 +1,436 @@
+//! From candidates to a verdict. Two signals judge each candidate passage:
+//! lexical coverage (the share of the question's weighted concepts the
+//! passage or its headings contain, with the drug rule) and semantic
+//! similarity (cosine of the sentence model's vectors). They are fused into
+//! one ranking, and a calibrated confidence on the best candidate decides
+//! between an answer and "not covered". Every number that shapes this is in
+//! [`Weights`].
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::analysed::{AnalysedPassage, StemTable};
+use super::passage::Passage;
+use super::query::{QueryPlan, Recognised};
+use super::semantic::dense::DenseIndex;
+use super::verdict::Hit;
+use super::EngineSettings;
+
+/// Every number that shapes ranking and the verdict, in one place.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Weights {
+    /// Reciprocal-rank fusion constant: 1 / (k + rank) per side.
+    pub rrf_k: f32,
+    /// Confidence = logistic(bias + coverage·c + similarity·s + margin·m).
+    pub bias: f32,
+    pub coverage: f32,
+    pub similarity: f32,
+    pub margin: f32,
+    /// Below this confidence the verdict is "no answer".
+    pub min_confidence: f32,
+    /// A further passage must reach this share of the best fused score...
+    pub extra_passage_ratio: f32,
+    /// ...and this confidence of its own.
+    pub extra_passage_confidence: f32,
+    /// Score factor for the first passage of a section (it answers the heading).
+    pub lead_prior: f32,
+    /// Answer marking: each matched question word in a sentence adds this
+    /// to the sentence's similarity.
+    pub sentence_match: f32,
+}
+
+impl Weights {
+    pub const DEFAULT: Weights = Weights {
+        rrf_k: 60.0,
+        bias: -6.0,
+        coverage: 8.0,
+        similarity: 4.0,
+        margin: 0.0,
+        min_confidence: 0.5,
+        extra_passage_ratio: 0.9,
+        extra_passage_confidence: 0.8,
+        lead_prior: 1.1,
+        sentence_match: 0.05,
+    };
+
+    pub fn from_settings(settings: &EngineSettings) -> Weights {
+        Weights {
+            min_confidence: settings.min_confidence,
+            extra_passage_ratio: settings.extra_passage_ratio,
+            ..Weights::DEFAULT
+        }
+    }
+}
+
+/// One candidate passage with everything that judged it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Candidate {
+    #[serde(flatten)]
+    pub hit: Hit,
+    /// Rank among the lexical candidates (1 = best), if it was one.
+    pub lexical_rank: Option<usize>,
+    /// The lexical score (BM25 weighed by coverage).
+    pub lexical_score: f32,
+    /// Rank among the nearest passages by meaning, if it was one.
+    pub dense_rank: Option<usize>,
+    /// The fused score the ranking sorts by.
+    pub fused: f32,
+    /// How sure the engine is that this passage answers, 0 to 1.
+    pub confidence: f32,
+    /// The question names a drug this passage does not mention.
+    pub other_drug: bool,
+}
+
+/// Why the verdict is what it is.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Default)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum Reason {
+    /// The best passage is confident enough.
+    Answered { confidence: f32, margin: f32 },
+    /// The best passage is not.
+    LowConfidence { confidence: f32, margin: f32 },
+    /// Passages were near, but every one is about another drug than asked.
+    OtherDrug,
+    /// Nothing in the corpus is near the question.
+    #[default]
+    NothingNear,
+}
+
+/// A question's plan, its candidates in fused order, and the reason.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Explanation {
+    #[serde(skip)]
+    pub plan: QueryPlan,
+    pub candidates: Vec<Candidate>,
+    pub reason: Reason,
+    /// How many leading candidates are quoted.
+    pub quoted: usize,
+}
+
+impl Explanation {
+    /// The passages to quote, best first.
+    pub fn quoted(&self) -> Vec<Hit> {
+        self.candidates[..self.quoted]
+            .iter()
+            .map(|c| c.hit.clone())
+            .collect()
+    }
+}
+
+/// What one passage covers of a question.
+#[derive(Debug, Default)]
+struct Covered {
+    weight: f32,
+    in_text: f32,
+    matched: Vec<Range<usize>>,
+    missing_entity: bool,
+}
+
+/// Everything judging reads, borrowed from the engine and the question.
+pub struct Context<'a> {
+    pub plan: &'a QueryPlan,
+    pub passages: &'a [Arc<Passage>],
+    pub analysed: &'a [AnalysedPassage],
+    pub stems: &'a StemTable,
+    pub dense: &'a DenseIndex,
+    pub vector: &'a [f32],
+    pub weights: Weights,
+}
+
+impl Context<'_> {
+    /// Fuses the lexical candidates (passage id, BM25 score) and the dense
+    /// ones (passage id, cosine), judges them, and says how many to quote.
+    pub fn judge(
+        &self,
+        plan: QueryPlan,
+        lexical: &[(usize, f32)],
+        dense: &[(usize, f32)],
+    ) -> Explanation {
+        let w = &self.weights;
+        let total = self.plan.total_weight();
+        let mut ids: Vec<usize> = lexical.iter().map(|(id, _)| *id).collect();
+        for (id, _) in dense {
+            if !ids.contains(id) {
+                ids.push(*id);
+            }
+        }
+        let mut candidates: Vec<Candidate> = ids
+            .into_iter()
+            .map(|id| {
+                let passage = &self.passages[id];
+                let covered = self.coverage(id);
+                let coverage = if total > 0.0 && !covered.missing_entity {
+                    covered.weight / total
+                } else {
+                    0.0
+                };
+                let bm25 = lexical
+                    .iter()
+                    .find(|(l, _)| *l == id)
+                    .map_or(0.0, |(_, s)| *s);
+                // A passage that states the words itself is more on topic than
+                // one that only inherits them from its heading; a section's
+                // first passage is the one that answers its heading.
+                let own_words = if covered.weight > 0.0 {
+                    covered.in_text / covered.weight
+                } else {
+                    0.0
+                };
+                let prior =
+                    (0.85 + 0.15 * own_words) * if passage.lead { w.lead_prior } else { 1.0 };
+                let similarity = self.dense.similarity(id, self.vector);
+                Candidate {
+                    hit: Hit {
+                        passage: Arc::clone(passage),
+                        score: 0.0,
+                        coverage,
+                        similarity,
+                        matched: covered.matched,
+                        answer: Vec::new(),
+                    },
+                    lexical_rank: None,
+                    lexical_score: bm25 * (0.25 + coverage) * prior,
+                    dense_rank: None,
+                    fused: 0.0,
+                    confidence: 0.0,
+                    other_drug: covered.missing_entity,
+                }
+            })
+            .collect();
+        // Ranks on each side; the lexical side in its coverage-weighed order.
+        let mut order: Vec<usize> = (0..candidates.len())
+            .filter(|&i| candidates[i].lexical_score > 0.0)
+            .collect();
+        order.sort_by(|&a, &b| {
+            candidates[b]
+                .lexical_score
+                .total_cmp(&candidates[a].lexical_score)
+        });
+        for (rank, i) in order.into_iter().enumerate() {
+            candidates[i].lexical_rank = Some(rank + 1);
+        }
+        for c in &mut candidates {
+            c.dense_rank = dense
+                .iter()
+                .position(|(id, _)| *id == c.hit.passage.id)
+                .map(|r| r + 1);
+        }
+        for c in &mut candidates {
+            let rrf = |rank: Option<usize>| rank.map_or(0.0, |r| 1.0 / (w.rrf_k + r as f32));
+            c.fused = rrf(c.lexical_rank) + rrf(c.dense_rank);
+            c.hit.score = c.fused;
+        }
+        candidates.sort_by(|a, b| b.fused.total_cmp(&a.fused));
+        // A passage about another drug than asked is never quoted: it sinks.
+        candidates.sort_by_key(|c| c.other_drug);
+        let best_similarity = candidates
+            .iter()
+            .filter(|c| !c.other_drug)
+            .map(|c| c.hit.similarity)
+            .fold(f32::MIN, f32::max);
+        let mut sims: Vec<f32> = candidates
+            .iter()
+            .filter(|c| !c.other_drug)
+            .map(|c| c.hit.similarity)
+            .collect();
+        sims.sort_by(|a, b| b.total_cmp(a));
+        let margin = match sims.as_slice() {
+            [a, b, ..] => a - b,
+            _ => 0.0,
+        };
+        for c in &mut candidates {
+            let m = if c.hit.similarity >= best_similarity {
+                margin
+            } else {
+                0.0
+            };
+            let z = w.bias
+                + w.coverage * c.hit.coverage
+                + w.similarity * c.hit.similarity
+                + w.margin * m;
+            c.confidence = if c.other_drug {
+                0.0
+            } else {
+                1.0 / (1.0 + (-z).exp())
+            };
+        }
+        let reason = match candidates.first() {
+            None => Reason::NothingNear,
+            Some(best) if best.other_drug => Reason::OtherDrug,
+            Some(best) if best.confidence >= w.min_confidence => Reason::Answered {
+                confidence: best.confidence,
+                margin,
+            },
+            Some(best) => Reason::LowConfidence {
+                confidence: best.confidence,
+                margin,
+            },
+        };
+        let mut quoted = 0;
+        if matches!(reason, Reason::Answered { .. }) {
+            quoted = 1;
+            let best = candidates[0].fused;
+            while quoted < candidates.len().min(self.weights_max()) {
+                let c = &candidates[quoted];
+                if c.other_drug
+                    || c.fused < best * w.extra_passage_ratio
+                    || c.confidence < w.extra_passage_confidence
+                {
+                    break;
+                }
+                quoted += 1;
+            }
+        }
+        for c in candidates.iter_mut().take(quoted) {
+            c.hit.answer = self.answer_spans(&c.hit);
+        }
+        Explanation {
+            plan,
+            candidates,
+            reason,
+            quoted,
+        }
+    }
+
+    fn weights_max(&self) -> usize {
+        3
+    }
+
+    /// Which of the question's concepts passage `id` covers, in its headings
+    /// or its own text, and where the matched words stand in the text.
+    fn coverage(&self, id: usize) -> Covered {
+        let analysed = &self.analysed[id];
+        let mut covered = Covered::default();
+        for concept in &self.plan.concepts {
+            if concept.recognised == Recognised::Unknown {
+                continue;
+            }
+            let mut in_heading = false;
+            let mut in_text = false;
+            for phrase in &concept.alternatives {
+                let Some(phrase) = self.stems.phrase(phrase) else {
+                    continue;
+                };
+                in_heading |= analysed.context_has(&phrase);
+                let ranges = analysed.find_in_text(&phrase);
+                in_text |= !ranges.is_empty();
+                covered.matched.extend(ranges);
+            }
+            // A drug named anywhere in the message, even as context, must
+            // be the passage's subject.
+            if concept.entity && !(in_heading || in_text) {
+                covered.missing_entity = true;
+            }
+            if concept.weak {
+                continue;
+            }
+            if in_heading || in_text {
+                covered.weight += concept.weight;
+            }
+            if in_text {
+                covered.in_text += concept.weight;
+            }
+        }
+        let matched = &mut covered.matched;
+        matched.sort_by_key(|r| (r.start, r.end));
+        matched.dedup_by(|b, a| {
+            if b.start <= a.end {
+                a.end = a.end.max(b.end);
+                true
+            } else {
+                false
+            }
+        });
+        covered
+    }
+
+    /// The sentence(s) of a quoted passage that answer: the one nearest the
+    /// question by meaning, a matched question word counting a little; a
+    /// lead-in that ends with ":" answers with the list it introduces.
+    fn answer_spans(&self, hit: &Hit) -> Vec<Range<usize>> {
+        let passage = &hit.passage;
+        let sims = self.dense.sentence_similarities(passage.id, self.vector);
+        if sims.is_empty() || sims.len() != passage.sentences.len() {
+            return Vec::new();
+        }
+        let score = |i: usize| {
+            let span = &passage.sentences[i];
+            let matches = hit
+                .matched
+                .iter()
+                .filter(|m| m.start >= span.start && m.end <= span.end)
+                .count();
+            sims[i] + self.weights.sentence_match * matches as f32
+        };
+        let best = (0..sims.len())
+            .max_by(|&a, &b| score(a).total_cmp(&score(b)))
+            .expect("non-empty");
+        let mut spans = vec![passage.sentences[best].clone()];
+        if passage.text[passage.sentences[best].clone()].ends_with(':') {
+            for span in &passage.sentences[best + 1..] {
+                if passage.text[span.clone()].ends_with(':') {
+                    break;
+                }
+                spans.push(span.clone());
+            }
+        }
+        spans
+    }
+}
+
+/// The part of a member's message that asks: in a post of several
+/// sentences, the ones with a question mark (and an unfinished last one);
+/// otherwise the whole message.
+pub fn asking_text(question: &str) -> std::borrow::Cow<'_, str> {
+    if !question.contains('?') {
+        return question.into();
+    }
+    let mut sentences: Vec<&str> = Vec::new();
+    let mut start = 0;
+    let bytes = question.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if matches!(bytes[i], b'.' | b'!' | b'?') {
+            while i < bytes.len() && matches!(bytes[i], b'.' | b'!' | b'?') {
+                i += 1;
+            }
+            if i == bytes.len() || bytes[i].is_ascii_whitespace() {
+                sentences.push(&question[start..i]);
+                start = i;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    let rest = question[start..].trim();
+    let mut asking: Vec<&str> = sentences
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| s.ends_with('?'))
+        .collect();
+    if !rest.is_empty() {
+        asking.push(rest);
+    }
+    if asking.is_empty() || sentences.len() <= 1 {
+        return question.into();
+    }
+    asking.join(" ").into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_asking_sentences_of_a_long_post_are_found() {
+        assert_eq!(
+            asking_text("Hi all. Newly diagnosed. What is Ocrevus? Thanks!"),
+            "What is Ocrevus?"
+        );
+        assert_eq!(asking_text("how often is tysabri"), "how often is tysabri");
+        assert_eq!(asking_text("How often? I wonder"), "How often? I wonder");
+        assert_eq!(asking_text("is 2.5 mg a lot?"), "is 2.5 mg a lot?");
+    }
+}

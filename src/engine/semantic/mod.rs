@@ -1,0 +1,366 @@
+//! Meaning: a sentence-embedding model that places questions and passages
+//! in one space, so that "how frequently do people get Tysabri" lands near
+//! "You receive this drug once every four weeks" without sharing its words.
+//!
+//! The model ([`model::Encoder`]) and its tokenizer are loaded once per
+//! process from `models/all-minilm-l6-v2/` and checked against the digests
+//! compiled in here; passage vectors are computed at index time and cached
+//! beside the index by the digest of their text ([`store`]).
+
+pub mod dense;
+pub mod model;
+pub mod store;
+
+use std::num::NonZeroUsize;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use sha2::{Digest, Sha256};
+use tokenizers::{Tokenizer, TruncationParams};
+
+use model::Encoder;
+
+/// Width of an embedding.
+pub const DIMENSIONS: usize = 384;
+
+/// Tokens of a text the model reads, at most (sentence-transformers' own
+/// limit for this model); the rest of a long text is left out.
+pub const MAX_TOKENS: usize = 256;
+
+/// Questions whose vectors are kept: members repeat each other.
+const QUESTION_CACHE: usize = 512;
+
+/// The model shipped in the repository, found from the build's own folder
+/// unless `[engine] model_dir` says otherwise.
+pub const DEFAULT_MODEL_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models/all-minilm-l6-v2");
+
+/// The files of the model and the digests they must have.
+pub const WEIGHTS_FILE: &str = "model.int8.safetensors";
+pub const TOKENIZER_FILE: &str = "tokenizer.json";
+const WEIGHTS_SHA256: &str = "f2096eecd5072a5d774a47a95b9cb4aca2c22c2fd8422295046573b431ecb6b7";
+const TOKENIZER_SHA256: &str = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037";
+/// Neither file may be larger than this (the weights are 22 MiB).
+const MAX_FILE_BYTES: u64 = 64 << 20;
+
+/// Why the model could not be loaded: one line for the operator.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    #[error("the sentence model file {} is missing: the repository's models/ folder must be beside the build, or set [engine] model_dir", path.display())]
+    Missing { path: PathBuf },
+    #[error("cannot read the sentence model file {}: {source}", path.display())]
+    Unreadable {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the sentence model file {} is damaged (its sha256 is not the one shipped); restore it from the repository", path.display())]
+    Damaged { path: PathBuf },
+    #[error("the sentence model's weights are malformed: {0}")]
+    Malformed(String),
+    #[error("the sentence model's tokenizer is malformed: {0}")]
+    Tokenizer(String),
+    #[error("the sentence model failed: {0}")]
+    Run(#[from] candle_core::Error),
+}
+
+/// The model and its tokenizer: text in, unit vector out.
+pub struct Embedder {
+    tokenizer: Tokenizer,
+    encoder: Encoder,
+    /// First bytes of the weights' digest: names the vector cache, so that
+    /// vectors of another model are never mixed in.
+    tag: String,
+    questions: Mutex<lru::LruCache<String, Arc<[f32]>>>,
+}
+
+impl std::fmt::Debug for Embedder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Embedder")
+            .field("tag", &self.tag)
+            .field("encoder", &self.encoder)
+            .finish()
+    }
+}
+
+/// Reads a model file whole, refusing anything that is not a regular file
+/// of sane size, and checks its digest.
+fn read_checked(dir: &Path, name: &str, sha256: &str) -> Result<Vec<u8>, ModelError> {
+    use std::io::Read;
+    let path = dir.join(name);
+    let unreadable = |source| ModelError::Unreadable {
+        path: path.clone(),
+        source,
+    };
+    let meta = match std::fs::metadata(&path) {
+        Ok(meta) => meta,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            return Err(ModelError::Missing { path })
+        }
+        Err(err) => return Err(unreadable(err)),
+    };
+    if !meta.is_file() || meta.len() > MAX_FILE_BYTES {
+        return Err(ModelError::Damaged { path });
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(&path)
+        .and_then(|f| f.take(MAX_FILE_BYTES).read_to_end(&mut bytes))
+        .map_err(unreadable)?;
+    if hex(&Sha256::digest(&bytes)) != sha256 {
+        return Err(ModelError::Damaged { path });
+    }
+    Ok(bytes)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Embedder {
+    /// Loads and checks the model in `dir`.
+    pub fn load(dir: &Path) -> Result<Embedder, ModelError> {
+        let weights = read_checked(dir, WEIGHTS_FILE, WEIGHTS_SHA256)?;
+        let tokenizer = read_checked(dir, TOKENIZER_FILE, TOKENIZER_SHA256)?;
+        let encoder = Encoder::from_bytes(&weights)?;
+        let mut tokenizer =
+            Tokenizer::from_bytes(&tokenizer).map_err(|e| ModelError::Tokenizer(e.to_string()))?;
+        // The packaged tokenizer pads every text to 128 tokens, which would
+        // pool padding into the mean; texts are embedded one at a time.
+        tokenizer.with_padding(None);
+        tokenizer
+            .with_truncation(Some(TruncationParams {
+                max_length: MAX_TOKENS,
+                ..TruncationParams::default()
+            }))
+            .map_err(|e| ModelError::Tokenizer(e.to_string()))?;
+        Ok(Embedder {
+            tokenizer,
+            encoder,
+            tag: WEIGHTS_SHA256[..12].to_string(),
+            questions: Mutex::new(lru::LruCache::new(
+                NonZeroUsize::new(QUESTION_CACHE).expect("non-zero"),
+            )),
+        })
+    }
+
+    /// The model in `dir`, loaded once per process and shared by every
+    /// engine built after (a live reload does not read the weights again).
+    pub fn shared(dir: &Path) -> Result<Arc<Embedder>, ModelError> {
+        static LOADED: OnceLock<Mutex<Vec<(PathBuf, Arc<Embedder>)>>> = OnceLock::new();
+        let loaded = LOADED.get_or_init(Default::default);
+        let mut loaded = loaded.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, embedder)) = loaded.iter().find(|(path, _)| path == dir) {
+            return Ok(Arc::clone(embedder));
+        }
+        let embedder = Arc::new(Embedder::load(dir)?);
+        loaded.push((dir.to_path_buf(), Arc::clone(&embedder)));
+        Ok(embedder)
+    }
+
+    /// Names the model's vectors in the cache beside the index.
+    pub fn tag(&self) -> &str {
+        &self.tag
+    }
+
+    /// The token ids the model reads for `text`.
+    pub fn token_ids(&self, text: &str) -> Result<Vec<u32>, ModelError> {
+        let encoding = self
+            .tokenizer
+            .encode(text, true)
+            .map_err(|e| ModelError::Tokenizer(e.to_string()))?;
+        let vocabulary = self.encoder.vocabulary() as u32;
+        Ok(encoding
+            .get_ids()
+            .iter()
+            .map(|&id| id.min(vocabulary - 1))
+            .collect())
+    }
+
+    /// Whether `word` is one whole entry of the model's vocabulary: an
+    /// everyday English word ("breastfeeding" is not, "pregnant" is), as
+    /// opposed to a name or a term the vocabulary spells in pieces.
+    pub fn is_common_word(&self, word: &str) -> bool {
+        self.tokenizer
+            .encode(word, false)
+            .map(|e| e.get_ids().len() == 1)
+            .unwrap_or(false)
+    }
+
+    /// The unit vector of one text: its tokens' states, mean-pooled.
+    pub fn embed(&self, text: &str) -> Result<Vec<f32>, ModelError> {
+        let ids = self.token_ids(text)?;
+        let states = self.encoder.hidden_states(&ids)?;
+        Ok(mean_pooled(&states, 0..ids.len()))
+    }
+
+    /// One model pass over `context` followed by `text` (a passage under its
+    /// title and headings): the vector of the whole, and one per range of
+    /// `sentences` (byte ranges of `text`), pooled from the tokens that fall
+    /// in it, so that each sentence is read in its passage's context. A
+    /// sentence past the model's reach gets the passage's vector.
+    pub fn embed_passage(
+        &self,
+        context: &str,
+        text: &str,
+        sentences: &[std::ops::Range<usize>],
+    ) -> Result<store::PassageVectors, ModelError> {
+        let full = format!("{context}\n{text}");
+        let offset = context.len() + 1;
+        let encoding = self
+            .tokenizer
+            .encode(full.as_str(), true)
+            .map_err(|e| ModelError::Tokenizer(e.to_string()))?;
+        let vocabulary = self.encoder.vocabulary() as u32;
+        let ids: Vec<u32> = encoding
+            .get_ids()
+            .iter()
+            .map(|&id| id.min(vocabulary - 1))
+            .collect();
+        let states = self.encoder.hidden_states(&ids)?;
+        let rows = states.len() / DIMENSIONS;
+        let passage = mean_pooled(&states, 0..rows);
+        let offsets = encoding.get_offsets();
+        let sentences = sentences
+            .iter()
+            .map(|range| {
+                let (start, end) = (range.start + offset, range.end + offset);
+                let tokens: Vec<usize> = (0..rows)
+                    .filter(|&t| {
+                        let (a, b) = offsets[t];
+                        b > a && a >= start && b <= end
+                    })
+                    .collect();
+                match (tokens.first(), tokens.last()) {
+                    (Some(&first), Some(&last)) => mean_pooled(&states, first..last + 1),
+                    _ => passage.clone(),
+                }
+            })
+            .collect();
+        Ok(store::PassageVectors { passage, sentences })
+    }
+
+    /// The unit vector of a member's question, from the cache when a
+    /// member asked the same before.
+    pub fn embed_question(&self, question: &str) -> Result<Arc<[f32]>, ModelError> {
+        let mut cache = self.questions.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(vector) = cache.get(question) {
+            return Ok(Arc::clone(vector));
+        }
+        drop(cache);
+        let vector: Arc<[f32]> = self.embed(question)?.into();
+        let mut cache = self.questions.lock().unwrap_or_else(|e| e.into_inner());
+        cache.put(question.to_string(), Arc::clone(&vector));
+        Ok(vector)
+    }
+}
+
+/// The normalised mean of rows `rows` of `states` (rows of [`DIMENSIONS`]).
+fn mean_pooled(states: &[f32], rows: std::ops::Range<usize>) -> Vec<f32> {
+    let mut sum = vec![0f32; DIMENSIONS];
+    for row in states.chunks_exact(DIMENSIONS).skip(rows.start).take(rows.len()) {
+        sum.iter_mut().zip(row).for_each(|(s, x)| *s += x);
+    }
+    normalise(&mut sum);
+    sum
+}
+
+/// Scales `v` to unit length (a zero vector stays zero).
+pub fn normalise(v: &mut [f32]) {
+    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    if norm > 1e-12 {
+        v.iter_mut().for_each(|x| *x /= norm);
+    }
+}
+
+/// Cosine similarity of two unit vectors.
+pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn embedder() -> Arc<Embedder> {
+        Embedder::shared(Path::new(DEFAULT_MODEL_DIR)).expect("the shipped model loads")
+    }
+
+    /// Vectors from sentence-transformers on the original fp32 weights
+    /// (`tests/fixtures/minilm-reference.json`): the int8 model in Rust
+    /// must point the same way, and rank pairs the same.
+    #[test]
+    fn embeddings_match_the_reference_implementation() {
+        #[derive(serde::Deserialize)]
+        struct Reference {
+            texts: Vec<String>,
+            vectors: Vec<Vec<f32>>,
+        }
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/minilm-reference.json");
+        let reference: Reference =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let embedder = embedder();
+        let ours: Vec<Vec<f32>> = reference
+            .texts
+            .iter()
+            .map(|t| embedder.embed(t).unwrap())
+            .collect();
+        for (i, (a, b)) in ours.iter().zip(&reference.vectors).enumerate() {
+            assert_eq!(a.len(), DIMENSIONS);
+            let agreement = cosine(a, b);
+            assert!(agreement > 0.99, "text {i}: cosine to the reference {agreement}");
+        }
+        for i in 0..ours.len() {
+            for j in i + 1..ours.len() {
+                let (mine, theirs) = (
+                    cosine(&ours[i], &ours[j]),
+                    cosine(&reference.vectors[i], &reference.vectors[j]),
+                );
+                assert!((mine - theirs).abs() < 0.02, "pair {i},{j}: {mine} vs {theirs}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_question_is_nearer_its_answer_than_an_unrelated_text() {
+        let e = embedder();
+        let q = e.embed("how often do I get Tysabri").unwrap();
+        let answer = e.embed("You receive this drug once every four weeks.").unwrap();
+        let other = e.embed("a recipe for banana bread").unwrap();
+        assert!(cosine(&q, &answer) > cosine(&q, &other) + 0.2);
+    }
+
+    #[test]
+    fn everyday_words_are_told_from_terms_by_the_vocabulary() {
+        let e = embedder();
+        assert!(e.is_common_word("monthly"));
+        assert!(e.is_common_word("pregnant"));
+        assert!(!e.is_common_word("kesimpta"));
+        assert!(!e.is_common_word("ocrelizumab"));
+    }
+
+    #[test]
+    fn a_missing_or_damaged_model_is_a_one_line_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = Embedder::load(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("is missing") && !err.contains('\n'), "{err}");
+        for name in [WEIGHTS_FILE, TOKENIZER_FILE] {
+            std::fs::copy(Path::new(DEFAULT_MODEL_DIR).join(name), dir.path().join(name)).unwrap();
+        }
+        Embedder::load(dir.path()).expect("a faithful copy loads");
+        let weights = dir.path().join(WEIGHTS_FILE);
+        let mut bytes = std::fs::read(&weights).unwrap();
+        let at = bytes.len() / 2;
+        bytes[at] ^= 1;
+        std::fs::write(&weights, &bytes).unwrap();
+        let err = Embedder::load(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("is damaged") && !err.contains('\n'), "{err}");
+        std::fs::write(&weights, b"not a model").unwrap();
+        let err = Embedder::load(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("is damaged"), "{err}");
+    }
+
+    #[test]
+    fn the_encoder_refuses_weights_of_another_format() {
+        let err = Encoder::from_bytes(b"garbage").unwrap_err().to_string();
+        assert!(err.contains("malformed"), "{err}");
+    }
+}
