@@ -25,7 +25,9 @@ pub fn ask(
         .context("cannot open the answer engine")?;
     let bold = !json && std::io::stdout().is_terminal();
     let answer = |q: &str, out: &mut dyn Write| -> Result<()> {
-        if explain {
+        if explain && json {
+            writeln!(out, "{}", serde_json::to_string(&engine.explain(q))?)?;
+        } else if explain {
             write_explanation(&engine, q, out)?;
         }
         let verdict = engine.ask(q);

@@ -78,7 +78,10 @@ fn mark(text: &str, ranges: &[std::ops::Range<usize>]) -> String {
 /// Text from a file or a member, safe to print: control characters (ESC,
 /// NUL, …) become U+FFFD, except new lines and tabs.
 pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+    if !text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
         return text.into();
     }
     text.chars()

@@ -84,9 +84,7 @@ impl AnalysedPassage {
             .windows(phrase.len())
             .enumerate()
             .filter(|(_, w)| *w == phrase)
-            .map(|(i, _)| {
-                self.spans[i].0 as usize..self.spans[i + phrase.len() - 1].1 as usize
-            })
+            .map(|(i, _)| self.spans[i].0 as usize..self.spans[i + phrase.len() - 1].1 as usize)
             .collect()
     }
 }

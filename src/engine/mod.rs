@@ -295,7 +295,8 @@ impl Engine {
         let plan = planner.plan(question, &mut analyzer);
         let lexical = if plan.has_topic() {
             let query = planner.query(&plan);
-            let top = searcher.search(&*query, &TopDocs::with_limit(CANDIDATES).order_by_score())?;
+            let top =
+                searcher.search(&*query, &TopDocs::with_limit(CANDIDATES).order_by_score())?;
             let mut found = Vec::with_capacity(top.len());
             for (score, address) in top {
                 let column = searcher
@@ -312,16 +313,40 @@ impl Engine {
         } else {
             Vec::new()
         };
-        let asked = rank::asking_text(question);
-        let vector = self.embedder.embed_question(&asked)?;
-        let dense = self.dense.nearest(&vector, CANDIDATES);
+        // A long post is read by the sentences that ask, with the drugs the
+        // rest of it names: "My neuro wants me on Ocrevus. How are the first
+        // doses done?" asks about Ocrevus.
+        let mut asked = rank::asking_text(question).into_owned();
+        for concept in plan.concepts.iter().filter(|c| c.entity && !c.asked) {
+            asked.push(' ');
+            asked.push_str(&concept.surface);
+        }
+        let question_vectors = self.embedder.embed_question(&asked)?;
+        let vector = &question_vectors.whole;
+        let dense = self.dense.nearest(vector, CANDIDATES);
+        // Each topic word's meaning, read in the question's own pass, for
+        // soft coverage; drugs only count when named, weak words not at all.
+        let concept_vectors: Vec<Option<(Vec<f32>, (f32, f32))>> = plan
+            .concepts
+            .iter()
+            .map(|c| {
+                if c.weak || c.entity {
+                    return None;
+                }
+                let start = asked.find(c.surface.as_str())?;
+                let words = question_vectors.words(start..start + c.surface.len())?;
+                let baseline = self.dense.sentence_baseline(&words);
+                Some((words, baseline))
+            })
+            .collect();
         let context = rank::Context {
             plan: &plan,
             passages: &self.passages,
             analysed: &self.analysed,
             stems: &self.stems,
             dense: &self.dense,
-            vector: &vector,
+            vector,
+            concept_vectors: &concept_vectors,
             weights: rank::Weights::from_settings(&self.settings),
         };
         Ok(context.judge(plan.clone(), &lexical, &dense))

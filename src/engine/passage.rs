@@ -306,7 +306,17 @@ mod tests {
     fn sentences_and_list_items_are_the_units_of_an_answer() {
         let text = "Lead in: one. Two!\n- item a\n  - nested b. More\nLast";
         let spans: Vec<&str> = sentence_spans(text).into_iter().map(|r| &text[r]).collect();
-        assert_eq!(spans, ["Lead in: one.", "Two!", "item a", "nested b.", "More", "Last"]);
+        assert_eq!(
+            spans,
+            [
+                "Lead in: one.",
+                "Two!",
+                "item a",
+                "nested b.",
+                "More",
+                "Last"
+            ]
+        );
     }
 
     #[test]

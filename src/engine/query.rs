@@ -33,6 +33,13 @@ const PROXIMITY_SLOP: u32 = 2;
 /// ...earn this much more.
 const PROXIMITY_BOOST: f32 = 1.0;
 
+/// The most common words keep this share of their weight.
+const MIN_SPECIFICITY: f32 = 0.1;
+/// Words at least this specific keep their whole weight ("needle")...
+const TERM_SPECIFICITY: f32 = 0.85;
+/// ...and words this common or more, only the least share ("over").
+const COMMON_SPECIFICITY: f32 = 0.35;
+
 /// Each question word found in a heading adds this much.
 const ECHO_BOOST: f32 = 0.2;
 
@@ -79,7 +86,8 @@ impl SynonymTable {
 }
 
 /// How a concept of the question was recognised.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Recognised {
     /// The word (or a synonym) is in the index.
     Known,
@@ -90,7 +98,7 @@ pub enum Recognised {
 }
 
 /// One thing the question is about.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Concept {
     /// The member's words for it, as typed.
     pub surface: String,
@@ -112,7 +120,7 @@ pub struct Concept {
 }
 
 /// What the question asks, ready for the index.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct QueryPlan {
     pub concepts: Vec<Concept>,
     /// Words that answers to this kind of question tend to contain.
@@ -263,6 +271,24 @@ impl Planner<'_> {
         ((n - df + 0.5) / (df + 0.5)).ln().max(MIN_WEIGHT)
     }
 
+    /// What a word weighs: how well it tells passages apart in this corpus
+    /// (its IDF; a word no passage uses, as much as the rarest), scaled by
+    /// how specific it is in everyday English, so that "people" or
+    /// "monthly" cannot weigh like "ocrelizumab" or "breastfeeding".
+    fn weight(&self, word: &str, doc_freq: u64) -> f32 {
+        let idf = self.idf(doc_freq.max(1));
+        match self.embedder {
+            Some(embedder) => {
+                let specificity = embedder.specificity(word);
+                let share = ((specificity - COMMON_SPECIFICITY)
+                    / (TERM_SPECIFICITY - COMMON_SPECIFICITY))
+                    .clamp(MIN_SPECIFICITY, 1.0);
+                (idf * share).max(MIN_WEIGHT)
+            }
+            None => idf,
+        }
+    }
+
     /// Turns the analysed question into concepts.
     pub fn plan(&self, question: &str, analyzer: &mut TextAnalyzer) -> QueryPlan {
         let found: Vec<Word> = words(analyzer, question);
@@ -316,7 +342,7 @@ impl Planner<'_> {
                     Concept {
                         surface,
                         alternatives: vec![own],
-                        weight: self.idf(df),
+                        weight: self.weight(word, df),
                         doc_freq: df,
                         weak,
                         entity: false,
@@ -338,7 +364,7 @@ impl Planner<'_> {
                     Concept {
                         surface,
                         alternatives: vec![own],
-                        weight: self.idf(1),
+                        weight: self.weight(word, 0),
                         doc_freq: 0,
                         weak,
                         entity: false,

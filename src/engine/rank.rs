@@ -18,49 +18,95 @@ use super::semantic::dense::DenseIndex;
 use super::verdict::Hit;
 use super::EngineSettings;
 
-/// Every number that shapes ranking and the verdict, in one place.
+/// Every number that shapes ranking and the verdict, in one place. The
+/// fusion and confidence weights were fitted by grid search on the three
+/// question sets together (`tests/fixtures/forum-posts.toml`,
+/// `tests/fixtures/member-questions.toml`, `shared/eval/dev.toml`), a
+/// handful of numbers for a few hundred questions, none tuned to one.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Weights {
-    /// Reciprocal-rank fusion constant: 1 / (k + rank) per side.
-    pub rrf_k: f32,
-    /// Confidence = logistic(bias + coverage·c + similarity·s + margin·m).
-    pub bias: f32,
-    pub coverage: f32,
-    pub similarity: f32,
-    pub margin: f32,
+    /// Fused score = similarity + coverage·`fuse_coverage`
+    ///   + `fuse_lexical`·k/(k + lexical rank) + `fuse_dense`·1/(1 + dense rank),
+    /// with k = `lexical_rank_k`: meaning leads, coverage and the lexical
+    /// ranking (drug names, exact terms) break its ties.
+    pub fuse_coverage: f32,
+    pub fuse_lexical: f32,
+    pub lexical_rank_k: f32,
+    pub fuse_dense: f32,
+    /// Evidence = coverage·`evidence_coverage` + similarity; confidence is
+    /// logistic((evidence − `evidence_bar`)·`confidence_slope`), so the bar
+    /// is confidence 0.5.
+    pub evidence_coverage: f32,
+    pub evidence_bar: f32,
+    pub confidence_slope: f32,
     /// Below this confidence the verdict is "no answer".
     pub min_confidence: f32,
     /// A further passage must reach this share of the best fused score...
     pub extra_passage_ratio: f32,
-    /// ...and this confidence of its own.
-    pub extra_passage_confidence: f32,
+    /// ...be no more than this far below the best one's similarity...
+    pub extra_passage_similarity: f32,
+    /// ...and pass the confidence bar itself.
+    pub max_passages: usize,
     /// Score factor for the first passage of a section (it answers the heading).
     pub lead_prior: f32,
     /// Answer marking: each matched question word in a sentence adds this
     /// to the sentence's similarity.
     pub sentence_match: f32,
+    /// A question word the passage does not contain still counts as covered
+    /// when one of its sentences means it: none when the best cosine stands
+    /// less than `soft_low` deviations above the word's baseline, fully from
+    /// `soft_high`, linearly between.
+    pub soft_low: f32,
+    pub soft_high: f32,
 }
 
 impl Weights {
     pub const DEFAULT: Weights = Weights {
-        rrf_k: 60.0,
-        bias: -6.0,
-        coverage: 8.0,
-        similarity: 4.0,
-        margin: 0.0,
+        fuse_coverage: 0.2,
+        fuse_lexical: 0.3,
+        lexical_rank_k: 3.0,
+        fuse_dense: 0.1,
+        evidence_coverage: 1.5,
+        evidence_bar: 1.12,
+        confidence_slope: 8.0,
         min_confidence: 0.5,
-        extra_passage_ratio: 0.9,
-        extra_passage_confidence: 0.8,
+        extra_passage_ratio: 0.85,
+        extra_passage_similarity: 0.05,
+        max_passages: 3,
         lead_prior: 1.1,
         sentence_match: 0.05,
+        soft_low: 3.0,
+        soft_high: 4.0,
     };
 
     pub fn from_settings(settings: &EngineSettings) -> Weights {
         Weights {
             min_confidence: settings.min_confidence,
             extra_passage_ratio: settings.extra_passage_ratio,
+            max_passages: settings.max_passages,
             ..Weights::DEFAULT
         }
+    }
+
+    /// The fused score of a candidate.
+    fn fuse(
+        &self,
+        similarity: f32,
+        coverage: f32,
+        lexical: Option<usize>,
+        dense: Option<usize>,
+    ) -> f32 {
+        let k = self.lexical_rank_k;
+        similarity
+            + self.fuse_coverage * coverage
+            + lexical.map_or(0.0, |r| self.fuse_lexical * k / (k + r as f32))
+            + dense.map_or(0.0, |r| self.fuse_dense / (1.0 + r as f32))
+    }
+
+    /// How sure the engine is that a passage answers, 0 to 1.
+    fn confidence(&self, similarity: f32, coverage: f32) -> f32 {
+        let evidence = self.evidence_coverage * coverage + similarity;
+        1.0 / (1.0 + (-(evidence - self.evidence_bar) * self.confidence_slope).exp())
     }
 }
 
@@ -81,6 +127,18 @@ pub struct Candidate {
     pub confidence: f32,
     /// The question names a drug this passage does not mention.
     pub other_drug: bool,
+    /// For each concept of the plan, how this passage has it.
+    pub concepts: Vec<ConceptMatch>,
+}
+
+/// How a passage has one concept of the question.
+#[derive(Debug, Clone, Copy, Serialize, Default)]
+pub struct ConceptMatch {
+    /// Its words (or a synonym) are in the passage or its headings.
+    pub named: bool,
+    /// The best cosine of one of the passage's sentences to the concept
+    /// (when it is not named and can be meant).
+    pub meant: f32,
 }
 
 /// Why the verdict is what it is.
@@ -101,7 +159,6 @@ pub enum Reason {
 /// A question's plan, its candidates in fused order, and the reason.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Explanation {
-    #[serde(skip)]
     pub plan: QueryPlan,
     pub candidates: Vec<Candidate>,
     pub reason: Reason,
@@ -126,6 +183,7 @@ struct Covered {
     in_text: f32,
     matched: Vec<Range<usize>>,
     missing_entity: bool,
+    concepts: Vec<ConceptMatch>,
 }
 
 /// Everything judging reads, borrowed from the engine and the question.
@@ -136,6 +194,10 @@ pub struct Context<'a> {
     pub stems: &'a StemTable,
     pub dense: &'a DenseIndex,
     pub vector: &'a [f32],
+    /// The vector of each concept of the plan, for soft coverage (`None`
+    /// for weak concepts and drugs, which only count when named).
+    /// With each, its cosine's mean and deviation over the corpus's sentences.
+    pub concept_vectors: &'a [Option<(Vec<f32>, (f32, f32))>],
     pub weights: Weights,
 }
 
@@ -196,6 +258,7 @@ impl Context<'_> {
                     fused: 0.0,
                     confidence: 0.0,
                     other_drug: covered.missing_entity,
+                    concepts: covered.concepts,
                 }
             })
             .collect();
@@ -218,18 +281,22 @@ impl Context<'_> {
                 .map(|r| r + 1);
         }
         for c in &mut candidates {
-            let rrf = |rank: Option<usize>| rank.map_or(0.0, |r| 1.0 / (w.rrf_k + r as f32));
-            c.fused = rrf(c.lexical_rank) + rrf(c.dense_rank);
+            c.fused = w.fuse(
+                c.hit.similarity,
+                c.hit.coverage,
+                c.lexical_rank,
+                c.dense_rank,
+            );
             c.hit.score = c.fused;
+            c.confidence = if c.other_drug {
+                0.0
+            } else {
+                w.confidence(c.hit.similarity, c.hit.coverage)
+            };
         }
         candidates.sort_by(|a, b| b.fused.total_cmp(&a.fused));
         // A passage about another drug than asked is never quoted: it sinks.
         candidates.sort_by_key(|c| c.other_drug);
-        let best_similarity = candidates
-            .iter()
-            .filter(|c| !c.other_drug)
-            .map(|c| c.hit.similarity)
-            .fold(f32::MIN, f32::max);
         let mut sims: Vec<f32> = candidates
             .iter()
             .filter(|c| !c.other_drug)
@@ -240,22 +307,6 @@ impl Context<'_> {
             [a, b, ..] => a - b,
             _ => 0.0,
         };
-        for c in &mut candidates {
-            let m = if c.hit.similarity >= best_similarity {
-                margin
-            } else {
-                0.0
-            };
-            let z = w.bias
-                + w.coverage * c.hit.coverage
-                + w.similarity * c.hit.similarity
-                + w.margin * m;
-            c.confidence = if c.other_drug {
-                0.0
-            } else {
-                1.0 / (1.0 + (-z).exp())
-            };
-        }
         let reason = match candidates.first() {
             None => Reason::NothingNear,
             Some(best) if best.other_drug => Reason::OtherDrug,
@@ -270,13 +321,16 @@ impl Context<'_> {
         };
         let mut quoted = 0;
         if matches!(reason, Reason::Answered { .. }) {
+            // One right passage; another only when nearly as relevant, by
+            // both the fused score and meaning, and itself confident.
             quoted = 1;
-            let best = candidates[0].fused;
-            while quoted < candidates.len().min(self.weights_max()) {
+            let (best, best_similarity) = (candidates[0].fused, candidates[0].hit.similarity);
+            while quoted < candidates.len().min(w.max_passages) {
                 let c = &candidates[quoted];
                 if c.other_drug
                     || c.fused < best * w.extra_passage_ratio
-                    || c.confidence < w.extra_passage_confidence
+                    || c.hit.similarity < best_similarity - w.extra_passage_similarity
+                    || c.confidence < w.min_confidence
                 {
                     break;
                 }
@@ -294,22 +348,20 @@ impl Context<'_> {
         }
     }
 
-    fn weights_max(&self) -> usize {
-        3
-    }
-
     /// Which of the question's concepts passage `id` covers, in its headings
     /// or its own text, and where the matched words stand in the text.
     fn coverage(&self, id: usize) -> Covered {
         let analysed = &self.analysed[id];
         let mut covered = Covered::default();
-        for concept in &self.plan.concepts {
-            if concept.recognised == Recognised::Unknown {
-                continue;
-            }
+        for (n, concept) in self.plan.concepts.iter().enumerate() {
             let mut in_heading = false;
             let mut in_text = false;
-            for phrase in &concept.alternatives {
+            let alternatives: &[Vec<String>] = if concept.recognised == Recognised::Unknown {
+                &[]
+            } else {
+                &concept.alternatives
+            };
+            for phrase in alternatives {
                 let Some(phrase) = self.stems.phrase(phrase) else {
                     continue;
                 };
@@ -324,11 +376,21 @@ impl Context<'_> {
                 covered.missing_entity = true;
             }
             if concept.weak {
+                covered.concepts.push(ConceptMatch::default());
                 continue;
             }
-            if in_heading || in_text {
+            let mut matched = ConceptMatch {
+                named: in_heading || in_text,
+                meant: 0.0,
+            };
+            if matched.named {
                 covered.weight += concept.weight;
+            } else if let Some((vector, baseline)) = &self.concept_vectors[n] {
+                let (cosine, credit) = self.soft_match(id, vector, *baseline);
+                matched.meant = cosine;
+                covered.weight += concept.weight * credit;
             }
+            covered.concepts.push(matched);
             if in_text {
                 covered.in_text += concept.weight;
             }
@@ -344,6 +406,21 @@ impl Context<'_> {
             }
         });
         covered
+    }
+
+    /// How well some sentence of passage `id` means a word: how many
+    /// deviations its best cosine stands above the word's baseline, and the
+    /// credit that earns, 0 to 1.
+    fn soft_match(&self, id: usize, word: &[f32], (mean, deviation): (f32, f32)) -> (f32, f32) {
+        let w = &self.weights;
+        let best = self
+            .dense
+            .sentence_similarities(id, word)
+            .into_iter()
+            .fold(f32::MIN, f32::max);
+        let z = (best - mean) / deviation;
+        let credit = ((z - w.soft_low) / (w.soft_high - w.soft_low)).clamp(0.0, 1.0);
+        (z, credit)
     }
 
     /// The sentence(s) of a quoted passage that answer: the one nearest the

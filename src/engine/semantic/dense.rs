@@ -119,6 +119,30 @@ impl DenseIndex {
         scored
     }
 
+    /// How near a vector is to sentences in general: the mean and standard
+    /// deviation of its cosine to (up to 512, evenly spread) sentences of
+    /// the corpus. A single word is somewhat near every short sentence;
+    /// what counts is how far above that its best match stands.
+    pub fn sentence_baseline(&self, vector: &[f32]) -> (f32, f32) {
+        const SAMPLE: usize = 512;
+        let total: usize = self.sentences.iter().map(Vec::len).sum();
+        let step = (total / SAMPLE).max(1);
+        let sims: Vec<f32> = self
+            .sentences
+            .iter()
+            .flatten()
+            .step_by(step)
+            .map(|s| cosine(s, vector))
+            .collect();
+        if sims.len() < 2 {
+            return (0.0, 1.0);
+        }
+        let n = sims.len() as f32;
+        let mean = sims.iter().sum::<f32>() / n;
+        let var = sims.iter().map(|x| (x - mean).powi(2)).sum::<f32>() / n;
+        (mean, var.sqrt().max(1e-3))
+    }
+
     /// Cosine similarity of each sentence of passage `id` to the question.
     pub fn sentence_similarities(&self, id: usize, question: &[f32]) -> Vec<f32> {
         self.sentences

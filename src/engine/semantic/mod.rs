@@ -8,6 +8,7 @@
 //! beside the index by the digest of their text ([`store`]).
 
 pub mod dense;
+mod dense_layer;
 pub mod model;
 pub mod store;
 
@@ -26,6 +27,10 @@ pub const DIMENSIONS: usize = 384;
 /// Tokens of a text the model reads, at most (sentence-transformers' own
 /// limit for this model); the rest of a long text is left out.
 pub const MAX_TOKENS: usize = 256;
+
+/// The vocabulary's first whole word ("the"); before it come special
+/// tokens, unused slots and single characters.
+const FIRST_WORD_ID: u32 = 1996;
 
 /// Questions whose vectors are kept: members repeat each other.
 const QUESTION_CACHE: usize = 512;
@@ -59,8 +64,6 @@ pub enum ModelError {
     Malformed(String),
     #[error("the sentence model's tokenizer is malformed: {0}")]
     Tokenizer(String),
-    #[error("the sentence model failed: {0}")]
-    Run(#[from] candle_core::Error),
 }
 
 /// The model and its tokenizer: text in, unit vector out.
@@ -70,7 +73,7 @@ pub struct Embedder {
     /// First bytes of the weights' digest: names the vector cache, so that
     /// vectors of another model are never mixed in.
     tag: String,
-    questions: Mutex<lru::LruCache<String, Arc<[f32]>>>,
+    questions: Mutex<lru::LruCache<String, Arc<QuestionVectors>>>,
 }
 
 impl std::fmt::Debug for Embedder {
@@ -175,39 +178,62 @@ impl Embedder {
             .collect())
     }
 
-    /// Whether `word` is one whole entry of the model's vocabulary: an
-    /// everyday English word ("breastfeeding" is not, "pregnant" is), as
-    /// opposed to a name or a term the vocabulary spells in pieces.
-    pub fn is_common_word(&self, word: &str) -> bool {
-        self.tokenizer
-            .encode(word, false)
-            .map(|e| e.get_ids().len() == 1)
-            .unwrap_or(false)
+    /// How specific a word is in everyday English, 0 to 1, read off the
+    /// model's vocabulary: its whole words are numbered from the most
+    /// frequent ("the" is the first), so a word's place says how common it
+    /// is ("people" 0.46, "pregnant" 0.83), and a word the vocabulary spells
+    /// in pieces ("kesimpta", "ocrelizumab") is a term or a name: 1.
+    pub fn specificity(&self, word: &str) -> f32 {
+        let Ok(encoding) = self.tokenizer.encode(word, false) else {
+            return 1.0;
+        };
+        match encoding.get_ids() {
+            [id] if *id >= FIRST_WORD_ID => {
+                let rank = (id - FIRST_WORD_ID + 2) as f32;
+                let words = (self.encoder.vocabulary() as u32 - FIRST_WORD_ID + 2) as f32;
+                (rank.ln() / words.ln()).clamp(0.0, 1.0)
+            }
+            [_] => 0.0,
+            _ => 1.0,
+        }
     }
 
     /// The unit vector of one text: its tokens' states, mean-pooled.
     pub fn embed(&self, text: &str) -> Result<Vec<f32>, ModelError> {
         let ids = self.token_ids(text)?;
-        let states = self.encoder.hidden_states(&ids)?;
+        let states = self.encoder.hidden_states(&ids);
         Ok(mean_pooled(&states, 0..ids.len()))
     }
 
-    /// One model pass over `context` followed by `text` (a passage under its
-    /// title and headings): the vector of the whole, and one per range of
-    /// `sentences` (byte ranges of `text`), pooled from the tokens that fall
-    /// in it, so that each sentence is read in its passage's context. A
-    /// sentence past the model's reach gets the passage's vector.
+    /// The vectors of a passage: the whole read under its `context` (title
+    /// and headings, which say what it is about), and each of its
+    /// `sentences` (byte ranges of `text`) read alone, as a member's words
+    /// will be compared with them.
     pub fn embed_passage(
         &self,
         context: &str,
         text: &str,
         sentences: &[std::ops::Range<usize>],
     ) -> Result<store::PassageVectors, ModelError> {
-        let full = format!("{context}\n{text}");
-        let offset = context.len() + 1;
+        let passage = self.embed(&format!("{context}\n{text}"))?;
+        let sentences = sentences
+            .iter()
+            .map(|range| self.embed(&text[range.clone()]))
+            .collect::<Result<_, _>>()?;
+        Ok(store::PassageVectors { passage, sentences })
+    }
+
+    /// What the model makes of a member's question, from the cache when a
+    /// member asked the same before.
+    pub fn embed_question(&self, question: &str) -> Result<Arc<QuestionVectors>, ModelError> {
+        let mut cache = self.questions.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(vectors) = cache.get(question) {
+            return Ok(Arc::clone(vectors));
+        }
+        drop(cache);
         let encoding = self
             .tokenizer
-            .encode(full.as_str(), true)
+            .encode(question, true)
             .map_err(|e| ModelError::Tokenizer(e.to_string()))?;
         let vocabulary = self.encoder.vocabulary() as u32;
         let ids: Vec<u32> = encoding
@@ -215,48 +241,53 @@ impl Embedder {
             .iter()
             .map(|&id| id.min(vocabulary - 1))
             .collect();
-        let states = self.encoder.hidden_states(&ids)?;
+        let states = self.encoder.hidden_states(&ids);
         let rows = states.len() / DIMENSIONS;
-        let passage = mean_pooled(&states, 0..rows);
-        let offsets = encoding.get_offsets();
-        let sentences = sentences
-            .iter()
-            .map(|range| {
-                let (start, end) = (range.start + offset, range.end + offset);
-                let tokens: Vec<usize> = (0..rows)
-                    .filter(|&t| {
-                        let (a, b) = offsets[t];
-                        b > a && a >= start && b <= end
-                    })
-                    .collect();
-                match (tokens.first(), tokens.last()) {
-                    (Some(&first), Some(&last)) => mean_pooled(&states, first..last + 1),
-                    _ => passage.clone(),
-                }
+        let vectors = Arc::new(QuestionVectors {
+            whole: mean_pooled(&states, 0..rows),
+            offsets: encoding.get_offsets()[..rows].to_vec(),
+            states,
+        });
+        let mut cache = self.questions.lock().unwrap_or_else(|e| e.into_inner());
+        cache.put(question.to_string(), Arc::clone(&vectors));
+        Ok(vectors)
+    }
+}
+
+/// A question's vector, and its tokens' states, from which the vector of
+/// any of its words is read in context at no further cost.
+#[derive(Debug)]
+pub struct QuestionVectors {
+    /// The question's unit vector.
+    pub whole: Vec<f32>,
+    states: Vec<f32>,
+    /// Byte range of each token in the question.
+    offsets: Vec<(usize, usize)>,
+}
+
+impl QuestionVectors {
+    /// The unit vector of the words at byte range `range` of the question:
+    /// their tokens' states, pooled. `None` if no token falls in it.
+    pub fn words(&self, range: std::ops::Range<usize>) -> Option<Vec<f32>> {
+        let tokens: Vec<usize> = (0..self.offsets.len())
+            .filter(|&t| {
+                let (a, b) = self.offsets[t];
+                b > a && a >= range.start && b <= range.end
             })
             .collect();
-        Ok(store::PassageVectors { passage, sentences })
-    }
-
-    /// The unit vector of a member's question, from the cache when a
-    /// member asked the same before.
-    pub fn embed_question(&self, question: &str) -> Result<Arc<[f32]>, ModelError> {
-        let mut cache = self.questions.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(vector) = cache.get(question) {
-            return Ok(Arc::clone(vector));
-        }
-        drop(cache);
-        let vector: Arc<[f32]> = self.embed(question)?.into();
-        let mut cache = self.questions.lock().unwrap_or_else(|e| e.into_inner());
-        cache.put(question.to_string(), Arc::clone(&vector));
-        Ok(vector)
+        let (first, last) = (*tokens.first()?, *tokens.last()?);
+        Some(mean_pooled(&self.states, first..last + 1))
     }
 }
 
 /// The normalised mean of rows `rows` of `states` (rows of [`DIMENSIONS`]).
 fn mean_pooled(states: &[f32], rows: std::ops::Range<usize>) -> Vec<f32> {
     let mut sum = vec![0f32; DIMENSIONS];
-    for row in states.chunks_exact(DIMENSIONS).skip(rows.start).take(rows.len()) {
+    for row in states
+        .chunks_exact(DIMENSIONS)
+        .skip(rows.start)
+        .take(rows.len())
+    {
         sum.iter_mut().zip(row).for_each(|(s, x)| *s += x);
     }
     normalise(&mut sum);
@@ -294,7 +325,10 @@ mod tests {
             texts: Vec<String>,
             vectors: Vec<Vec<f32>>,
         }
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/minilm-reference.json");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/minilm-reference.json"
+        );
         let reference: Reference =
             serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         let embedder = embedder();
@@ -306,7 +340,10 @@ mod tests {
         for (i, (a, b)) in ours.iter().zip(&reference.vectors).enumerate() {
             assert_eq!(a.len(), DIMENSIONS);
             let agreement = cosine(a, b);
-            assert!(agreement > 0.99, "text {i}: cosine to the reference {agreement}");
+            assert!(
+                agreement > 0.99,
+                "text {i}: cosine to the reference {agreement}"
+            );
         }
         for i in 0..ours.len() {
             for j in i + 1..ours.len() {
@@ -314,7 +351,10 @@ mod tests {
                     cosine(&ours[i], &ours[j]),
                     cosine(&reference.vectors[i], &reference.vectors[j]),
                 );
-                assert!((mine - theirs).abs() < 0.02, "pair {i},{j}: {mine} vs {theirs}");
+                assert!(
+                    (mine - theirs).abs() < 0.02,
+                    "pair {i},{j}: {mine} vs {theirs}"
+                );
             }
         }
     }
@@ -323,7 +363,9 @@ mod tests {
     fn a_question_is_nearer_its_answer_than_an_unrelated_text() {
         let e = embedder();
         let q = e.embed("how often do I get Tysabri").unwrap();
-        let answer = e.embed("You receive this drug once every four weeks.").unwrap();
+        let answer = e
+            .embed("You receive this drug once every four weeks.")
+            .unwrap();
         let other = e.embed("a recipe for banana bread").unwrap();
         assert!(cosine(&q, &answer) > cosine(&q, &other) + 0.2);
     }
@@ -331,10 +373,12 @@ mod tests {
     #[test]
     fn everyday_words_are_told_from_terms_by_the_vocabulary() {
         let e = embedder();
-        assert!(e.is_common_word("monthly"));
-        assert!(e.is_common_word("pregnant"));
-        assert!(!e.is_common_word("kesimpta"));
-        assert!(!e.is_common_word("ocrelizumab"));
+        let s = |w: &str| e.specificity(w);
+        assert!(s("the") < 0.1);
+        assert!(s("people") < s("pregnant"));
+        assert!(s("pregnant") < 1.0);
+        assert_eq!(s("kesimpta"), 1.0);
+        assert_eq!(s("ocrelizumab"), 1.0);
     }
 
     #[test]
@@ -343,7 +387,11 @@ mod tests {
         let err = Embedder::load(dir.path()).unwrap_err().to_string();
         assert!(err.contains("is missing") && !err.contains('\n'), "{err}");
         for name in [WEIGHTS_FILE, TOKENIZER_FILE] {
-            std::fs::copy(Path::new(DEFAULT_MODEL_DIR).join(name), dir.path().join(name)).unwrap();
+            std::fs::copy(
+                Path::new(DEFAULT_MODEL_DIR).join(name),
+                dir.path().join(name),
+            )
+            .unwrap();
         }
         Embedder::load(dir.path()).expect("a faithful copy loads");
         let weights = dir.path().join(WEIGHTS_FILE);
@@ -362,5 +410,21 @@ mod tests {
     fn the_encoder_refuses_weights_of_another_format() {
         let err = Encoder::from_bytes(b"garbage").unwrap_err().to_string();
         assert!(err.contains("malformed"), "{err}");
+    }
+}
+#[cfg(test)]
+mod timing_tmp {
+    #[test]
+    #[ignore]
+    fn timing() {
+        let e = super::Embedder::load(std::path::Path::new(super::DEFAULT_MODEL_DIR)).unwrap();
+        for text in ["how often is tysabri given", "monthly", "Hi all, newly diagnosed and my neuro wants me on Ocrevus. How are the first doses done? I heard it's split up somehow."] {
+            let ids = e.token_ids(text).unwrap();
+            let t = std::time::Instant::now();
+            for _ in 0..20 { let _ = e.encoder.hidden_states(&ids); }
+            let t2 = std::time::Instant::now();
+            for _ in 0..20 { let _ = e.token_ids(text).unwrap(); }
+            eprintln!("{} tokens: encoder {:?}, tokenizer {:?}", ids.len(), t.elapsed()/20, t2.elapsed()/20);
+        }
     }
 }

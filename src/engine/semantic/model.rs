@@ -1,17 +1,21 @@
 //! The sentence-embedding model: all-MiniLM-L6-v2, a 6-layer BERT encoder
 //! whose mean-pooled, normalised output says what a text means. Weights are
-//! read from the int8 file in `models/` (see its README) and run in process
-//! on candle's CPU backend: no Python, no download.
+//! read from the int8 file in `models/` (see its README) and run in process:
+//! no Python, no download.
 //!
-//! The encoder is written out here rather than taken from a model zoo: it is
-//! forty lines of tensor algebra, and it lets the large word-embedding table
-//! stay int8 in memory (rows are dequantised as a text looks them up).
+//! The encoder is written out here, on plain slices: a member's question is
+//! a handful of tokens, and for that shape a tensor library's per-operation
+//! costs (packing the weights into panels for every matmul, waking a thread
+//! pool for every element-wise map) came to ~10 ms a question, where this
+//! takes ~2–3 ms. The weights stay int8 in memory ([`dense_layer`]), a
+//! quarter of the bytes to read per pass. It is checked against the
+//! reference implementation in `semantic::tests`.
+//!
+//! [`dense_layer`]: super::dense_layer
 
-
-use candle_core::{Device, Module, Tensor};
-use candle_nn::{LayerNorm, Linear};
 use safetensors::{Dtype, SafeTensors};
 
+use super::dense_layer::{self, Int8Rows};
 use super::ModelError;
 
 /// The committed weights' format, written by `models/*/convert.py`.
@@ -19,9 +23,42 @@ pub const FORMAT: &str = "infusion-faq-int8-rowwise-v1";
 
 const HIDDEN: usize = 384;
 const HEADS: usize = 12;
+const HEAD: usize = HIDDEN / HEADS;
+const INTERMEDIATE: usize = 4 * HIDDEN;
 const LAYERS: usize = 6;
 const MAX_POSITIONS: usize = 512;
-const LAYER_NORM_EPS: f64 = 1e-12;
+const LAYER_NORM_EPS: f32 = 1e-12;
+
+/// A dense layer: int8 weight rows `[out, in]` and the bias.
+struct Linear {
+    weight: Int8Rows,
+    bias: Vec<f32>,
+}
+
+impl Linear {
+    fn forward(&self, x: &[f32], tokens: usize) -> Vec<f32> {
+        dense_layer::forward(x, tokens, &self.weight, &self.bias, x.len() / tokens.max(1))
+    }
+}
+
+struct LayerNorm {
+    gamma: Vec<f32>,
+    beta: Vec<f32>,
+}
+
+impl LayerNorm {
+    /// Normalises each row of `x` in place.
+    fn apply(&self, x: &mut [f32]) {
+        for row in x.chunks_exact_mut(HIDDEN) {
+            let mean = row.iter().sum::<f32>() / HIDDEN as f32;
+            let var = row.iter().map(|v| (v - mean) * (v - mean)).sum::<f32>() / HIDDEN as f32;
+            let inv = 1.0 / (var + LAYER_NORM_EPS).sqrt();
+            for ((v, g), b) in row.iter_mut().zip(&self.gamma).zip(&self.beta) {
+                *v = (*v - mean) * inv * g + b;
+            }
+        }
+    }
+}
 
 /// One encoder layer: self-attention, then the feed-forward block, each
 /// with its residual connection and layer norm.
@@ -36,35 +73,81 @@ struct Layer {
     output_norm: LayerNorm,
 }
 
-/// The word-embedding table, kept int8 with one scale per row.
-struct WordTable {
-    values: Vec<i8>,
-    scales: Vec<f32>,
+impl Layer {
+    fn forward(&self, x: &mut Vec<f32>, t: usize) {
+        let q = self.query.forward(x, t);
+        let k = self.key.forward(x, t);
+        let v = self.value.forward(x, t);
+        let scale = 1.0 / (HEAD as f32).sqrt();
+        let mut context = vec![0f32; t * HIDDEN];
+        let mut weights = vec![0f32; t];
+        for h in 0..HEADS {
+            fn at(m: &[f32], row: usize, h: usize) -> &[f32] {
+                let start = row * HIDDEN + h * HEAD;
+                &m[start..start + HEAD]
+            }
+            for i in 0..t {
+                let qi = at(&q, i, h);
+                for (j, w) in weights.iter_mut().enumerate() {
+                    *w = dot(qi, at(&k, j, h)) * scale;
+                }
+                softmax(&mut weights);
+                let out = &mut context[i * HIDDEN + h * HEAD..i * HIDDEN + (h + 1) * HEAD];
+                for (j, w) in weights.iter().enumerate() {
+                    for (o, vj) in out.iter_mut().zip(at(&v, j, h)) {
+                        *o += w * vj;
+                    }
+                }
+            }
+        }
+        let mut attended = self.attention_out.forward(&context, t);
+        attended.iter_mut().zip(x.iter()).for_each(|(a, x)| *a += x);
+        self.attention_norm.apply(&mut attended);
+        let mut inner = self.intermediate.forward(&attended, t);
+        inner.iter_mut().for_each(|v| *v = gelu(*v));
+        let mut out = self.output.forward(&inner, t);
+        out.iter_mut().zip(&attended).for_each(|(o, a)| *o += a);
+        self.output_norm.apply(&mut out);
+        *x = out;
+    }
 }
 
-impl WordTable {
-    fn rows(&self) -> usize {
-        self.scales.len()
-    }
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
 
-    /// The embeddings of `ids`, dequantised, as a `[ids.len(), HIDDEN]` tensor.
-    fn lookup(&self, ids: &[u32]) -> Result<Tensor, candle_core::Error> {
-        let mut out = Vec::with_capacity(ids.len() * HIDDEN);
-        for &id in ids {
-            let row = (id as usize).min(self.rows() - 1);
-            let scale = self.scales[row];
-            let values = &self.values[row * HIDDEN..(row + 1) * HIDDEN];
-            out.extend(values.iter().map(|&v| f32::from(v) * scale));
-        }
-        Tensor::from_vec(out, (ids.len(), HIDDEN), &Device::Cpu)
+fn softmax(v: &mut [f32]) {
+    let max = v.iter().copied().fold(f32::MIN, f32::max);
+    let mut sum = 0.0;
+    for x in v.iter_mut() {
+        *x = (*x - max).exp();
+        sum += *x;
     }
+    v.iter_mut().for_each(|x| *x /= sum);
+}
+
+/// BERT's exact GELU, x·Φ(x), with erf to within 1.5e-7 (Abramowitz and
+/// Stegun 7.1.26).
+fn gelu(x: f32) -> f32 {
+    0.5 * x * (1.0 + erf(x / std::f32::consts::SQRT_2))
+}
+
+fn erf(x: f32) -> f32 {
+    let sign = x.signum();
+    let x = x.abs();
+    let t = 1.0 / (1.0 + 0.327_591_1 * x);
+    let poly = t
+        * (0.254_829_6
+            + t * (-0.284_496_74 + t * (1.421_413_7 + t * (-1.453_152_1 + t * 1.061_405_4))));
+    sign * (1.0 - poly * (-x * x).exp())
 }
 
 /// The encoder with its weights.
 pub struct Encoder {
-    words: WordTable,
+    /// The word-embedding table, int8 rows dequantised as a text looks them up.
+    words: Int8Rows,
     /// Position embeddings with the (only) token-type embedding added in.
-    positions: Tensor,
+    positions: Vec<f32>,
     embedding_norm: LayerNorm,
     layers: Vec<Layer>,
 }
@@ -72,7 +155,7 @@ pub struct Encoder {
 impl std::fmt::Debug for Encoder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Encoder")
-            .field("vocabulary", &self.words.rows())
+            .field("vocabulary", &self.vocabulary())
             .field("layers", &self.layers.len())
             .finish()
     }
@@ -98,69 +181,74 @@ impl Weights<'_> {
         Ok((view.shape().to_vec(), view.data()))
     }
 
-    fn f32s(&self, name: &str) -> Result<(Vec<usize>, Vec<f32>), ModelError> {
+    fn vector(&self, name: &str, len: usize) -> Result<Vec<f32>, ModelError> {
         let (shape, bytes) = self.raw(name, Dtype::F32)?;
-        let values = bytes
-            .chunks_exact(4)
-            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-            .collect();
-        Ok((shape, values))
-    }
-
-    /// An int8 matrix and its per-row scales, dequantised.
-    fn int8_rows(&self, name: &str) -> Result<(usize, usize, Vec<i8>, Vec<f32>), ModelError> {
-        let (shape, bytes) = self.raw(name, Dtype::I8)?;
-        let (scale_shape, scales) = self.f32s(&format!("{name}.scale"))?;
-        let [rows, cols] = shape[..] else {
-            return Err(ModelError::Malformed(format!("tensor {name} is not a matrix")));
-        };
-        if scale_shape != [rows] {
-            return Err(ModelError::Malformed(format!(
-                "tensor {name}.scale does not have one scale per row"
-            )));
-        }
-        let values = bytes.iter().map(|&b| b as i8).collect();
-        Ok((rows, cols, values, scales))
-    }
-
-    fn matrix(&self, name: &str, rows: usize, cols: usize) -> Result<Tensor, ModelError> {
-        let (r, c, values, scales) = self.int8_rows(name)?;
-        if (r, c) != (rows, cols) {
-            return Err(ModelError::Malformed(format!(
-                "tensor {name} is {r}×{c}, not {rows}×{cols}"
-            )));
-        }
-        let dequantised: Vec<f32> = values
-            .chunks_exact(cols)
-            .zip(&scales)
-            .flat_map(|(row, &scale)| row.iter().map(move |&v| f32::from(v) * scale))
-            .collect();
-        Ok(Tensor::from_vec(dequantised, (rows, cols), &Device::Cpu)?)
-    }
-
-    fn vector(&self, name: &str, len: usize) -> Result<Tensor, ModelError> {
-        let (shape, values) = self.f32s(name)?;
         if shape != [len] {
             return Err(ModelError::Malformed(format!(
                 "tensor {name} has shape {shape:?}, not [{len}]"
             )));
         }
-        Ok(Tensor::from_vec(values, len, &Device::Cpu)?)
+        Ok(bytes
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect())
+    }
+
+    /// An int8 matrix of `rows` (any number when `None`) by `cols`, with
+    /// its per-row scales.
+    fn int8_rows(
+        &self,
+        name: &str,
+        rows: Option<usize>,
+        cols: usize,
+    ) -> Result<Int8Rows, ModelError> {
+        let (shape, bytes) = self.raw(name, Dtype::I8)?;
+        let scales = self.vector(
+            &format!("{name}.scale"),
+            shape.first().copied().unwrap_or(0),
+        )?;
+        let ok = shape.len() == 2 && shape[1] == cols && rows.is_none_or(|r| r == shape[0]);
+        if !ok || shape[0] == 0 {
+            return Err(ModelError::Malformed(format!(
+                "tensor {name} has shape {shape:?}, not [{}, {cols}]",
+                rows.map_or("n".to_string(), |r| r.to_string())
+            )));
+        }
+        Ok(Int8Rows {
+            values: bytes.iter().map(|&b| b as i8).collect(),
+            scales,
+        })
     }
 
     fn linear(&self, prefix: &str, out: usize, inp: usize) -> Result<Linear, ModelError> {
-        Ok(Linear::new(
-            self.matrix(&format!("{prefix}.weight"), out, inp)?,
-            Some(self.vector(&format!("{prefix}.bias"), out)?),
-        ))
+        Ok(Linear {
+            weight: self.int8_rows(&format!("{prefix}.weight"), Some(out), inp)?,
+            bias: self.vector(&format!("{prefix}.bias"), out)?,
+        })
     }
 
     fn norm(&self, prefix: &str) -> Result<LayerNorm, ModelError> {
-        Ok(LayerNorm::new(
-            self.vector(&format!("{prefix}.weight"), HIDDEN)?,
-            self.vector(&format!("{prefix}.bias"), HIDDEN)?,
-            LAYER_NORM_EPS,
-        ))
+        Ok(LayerNorm {
+            gamma: self.vector(&format!("{prefix}.weight"), HIDDEN)?,
+            beta: self.vector(&format!("{prefix}.bias"), HIDDEN)?,
+        })
+    }
+}
+
+impl Int8Rows {
+    fn rows(&self) -> usize {
+        self.scales.len()
+    }
+
+    /// Row `r`, dequantised, appended to `out`.
+    fn push_row(&self, r: usize, out: &mut Vec<f32>) {
+        let cols = self.values.len() / self.rows();
+        let scale = self.scales[r];
+        out.extend(
+            self.values[r * cols..(r + 1) * cols]
+                .iter()
+                .map(|&v| f32::from(v) * scale),
+        );
     }
 }
 
@@ -182,17 +270,22 @@ impl Encoder {
         let file = SafeTensors::deserialize(bytes)
             .map_err(|err| ModelError::Malformed(format!("not a safetensors file ({err})")))?;
         let w = Weights { file };
-        let (rows, cols, values, scales) = w.int8_rows("embeddings.word_embeddings.weight")?;
-        if cols != HIDDEN || rows == 0 {
-            return Err(ModelError::Malformed(
-                "the word embeddings have the wrong width".into(),
-            ));
+        let words = w.int8_rows("embeddings.word_embeddings.weight", None, HIDDEN)?;
+        let position_rows = w.int8_rows(
+            "embeddings.position_embeddings.weight",
+            Some(MAX_POSITIONS),
+            HIDDEN,
+        )?;
+        let types = w.int8_rows("embeddings.token_type_embeddings.weight", Some(2), HIDDEN)?;
+        let mut type0 = Vec::with_capacity(HIDDEN);
+        types.push_row(0, &mut type0);
+        let mut positions = Vec::with_capacity(MAX_POSITIONS * HIDDEN);
+        for r in 0..MAX_POSITIONS {
+            position_rows.push_row(r, &mut positions);
         }
-        let words = WordTable { values, scales };
-        let positions = w.matrix("embeddings.position_embeddings.weight", MAX_POSITIONS, HIDDEN)?;
-        let types = w.matrix("embeddings.token_type_embeddings.weight", 2, HIDDEN)?;
-        let type0 = types.narrow(0, 0, 1)?;
-        let positions = positions.broadcast_add(&type0)?;
+        for row in positions.chunks_exact_mut(HIDDEN) {
+            row.iter_mut().zip(&type0).for_each(|(p, t)| *p += t);
+        }
         let embedding_norm = w.norm("embeddings.LayerNorm")?;
         let mut layers = Vec::with_capacity(LAYERS);
         for n in 0..LAYERS {
@@ -203,8 +296,8 @@ impl Encoder {
                 value: w.linear(&format!("{p}.attention.self.value"), HIDDEN, HIDDEN)?,
                 attention_out: w.linear(&format!("{p}.attention.output.dense"), HIDDEN, HIDDEN)?,
                 attention_norm: w.norm(&format!("{p}.attention.output.LayerNorm"))?,
-                intermediate: w.linear(&format!("{p}.intermediate.dense"), 4 * HIDDEN, HIDDEN)?,
-                output: w.linear(&format!("{p}.output.dense"), HIDDEN, 4 * HIDDEN)?,
+                intermediate: w.linear(&format!("{p}.intermediate.dense"), INTERMEDIATE, HIDDEN)?,
+                output: w.linear(&format!("{p}.output.dense"), HIDDEN, INTERMEDIATE)?,
                 output_norm: w.norm(&format!("{p}.output.LayerNorm"))?,
             });
         }
@@ -216,53 +309,46 @@ impl Encoder {
         })
     }
 
-    /// The largest token id the vocabulary has, plus one.
+    /// The number of token ids the vocabulary has.
     pub fn vocabulary(&self) -> usize {
         self.words.rows()
     }
 
-    /// The most tokens one text may have (the position table's length).
-    pub const MAX_TOKENS: usize = MAX_POSITIONS;
-
     /// The contextual vector of each token of one tokenised text (with its
     /// `[CLS]` and `[SEP]`), row after row: `ids.len()` rows of
-    /// [`super::DIMENSIONS`] values. At most [`Encoder::MAX_TOKENS`] are read.
-    pub fn hidden_states(&self, ids: &[u32]) -> Result<Vec<f32>, candle_core::Error> {
+    /// [`super::DIMENSIONS`] values. At most 512 tokens are read.
+    pub fn hidden_states(&self, ids: &[u32]) -> Vec<f32> {
         let ids = &ids[..ids.len().min(MAX_POSITIONS)];
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut x = self
-            .words
-            .lookup(ids)?
-            .add(&self.positions.narrow(0, 0, ids.len())?)?;
-        x = self.embedding_norm.forward(&x)?;
-        let head = HIDDEN / HEADS;
-        let scale = 1.0 / (head as f64).sqrt();
         let t = ids.len();
-        for layer in &self.layers {
-            // [t, hidden] → [heads, t, head]
-            let split = |m: Tensor| -> Result<Tensor, candle_core::Error> {
-                m.reshape((t, HEADS, head))?.transpose(0, 1)?.contiguous()
-            };
-            let q = split(layer.query.forward(&x)?)?;
-            let k = split(layer.key.forward(&x)?)?;
-            let v = split(layer.value.forward(&x)?)?;
-            let scores = (q.matmul(&k.t()?)? * scale)?;
-            let weights = candle_nn::ops::softmax_last_dim(&scores)?;
-            let context = weights
-                .matmul(&v)?
-                .transpose(0, 1)?
-                .contiguous()?
-                .reshape((t, HIDDEN))?;
-            let attended = layer
-                .attention_norm
-                .forward(&layer.attention_out.forward(&context)?.add(&x)?)?;
-            let inner = layer.intermediate.forward(&attended)?.gelu_erf()?;
-            x = layer
-                .output_norm
-                .forward(&layer.output.forward(&inner)?.add(&attended)?)?;
+        let mut x = Vec::with_capacity(t * HIDDEN);
+        for &id in ids {
+            self.words
+                .push_row((id as usize).min(self.vocabulary() - 1), &mut x);
         }
-        x.flatten_all()?.to_vec1::<f32>()
+        x.iter_mut()
+            .zip(&self.positions[..t * HIDDEN])
+            .for_each(|(x, p)| *x += p);
+        self.embedding_norm.apply(&mut x);
+        for layer in &self.layers {
+            layer.forward(&mut x, t);
+        }
+        x
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn erf_is_accurate() {
+        for (x, want) in [
+            (0.0, 0.0),
+            (0.5, 0.520_499_9),
+            (1.0, 0.842_700_8),
+            (-2.0, -0.995_322_3),
+        ] {
+            assert!((erf(x) - want).abs() < 1e-6, "erf({x})");
+        }
     }
 }

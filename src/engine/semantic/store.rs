@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 
 use super::DIMENSIONS;
 
-const MAGIC: &[u8; 8] = b"IFQVEC01";
+const MAGIC: &[u8; 8] = b"IFQVEC02";
 /// More sentences than this in one passage are not cached (none is near it).
 const MAX_SENTENCES: usize = 1024;
 /// A cache larger than this is not read (10,000 articles need about 400 MiB).
@@ -33,7 +33,7 @@ pub fn digest(text: &str) -> TextDigest {
 }
 
 /// What the model made of one passage: its vector, and one for each of its
-/// sentences (pooled from the same pass, so each is read in context).
+/// sentences.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PassageVectors {
     pub passage: Vec<f32>,
