@@ -11,6 +11,9 @@ use crate::engine::{EngineSettings, Paths};
 
 /// Environment variable holding the bot token; it wins over the file.
 pub const TOKEN_ENV: &str = "DISCORD_TOKEN";
+/// Where passage vectors are cached, instead of the index folder (several
+/// checkouts or test runs can share one; `[engine] vector_cache`).
+pub const VECTOR_CACHE_ENV: &str = "INFUSION_FAQ_VECTOR_CACHE";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -184,6 +187,9 @@ impl Config {
                 config.discord.token = Some(Secret::new(token.trim()));
             }
         }
+        if let Some(dir) = std::env::var_os(VECTOR_CACHE_ENV).filter(|d| !d.is_empty()) {
+            config.engine.vector_cache = Some(PathBuf::from(dir));
+        }
         Ok(config)
     }
 
@@ -206,7 +212,11 @@ impl Config {
             &mut config.corpus,
             &mut config.index,
             &mut config.feedback.database,
-        ] {
+        ]
+        .into_iter()
+        .chain(config.engine.model_dir.as_mut())
+        .chain(config.engine.vector_cache.as_mut())
+        {
             *path = base.join(&*path);
         }
         Ok(config)

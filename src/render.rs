@@ -1,5 +1,5 @@
-//! Verdicts as plain text for the terminal: the passage verbatim, matched
-//! words in bold only on a terminal (so piped text stays searchable), and the
+//! Verdicts as plain text for the terminal: the passage verbatim, the
+//! sentence that answers in bold only on a terminal (so piped text stays searchable), and the
 //! citation under it.
 
 use std::fmt::Write;
@@ -43,7 +43,7 @@ fn write_hits(out: &mut String, hits: &[Hit], bold: bool) {
         let citation = hit.passage.citation();
         let _ = writeln!(out, "{}. {} — {}", n + 1, citation.title, citation.section);
         let text = if bold {
-            mark(&hit.passage.text, &hit.matched)
+            mark(&hit.passage.text, hit.marked())
         } else {
             hit.passage.text.clone()
         };

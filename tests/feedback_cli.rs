@@ -52,6 +52,10 @@ impl Setup {
             .env_remove("INFUSION_FAQ_CONFIG")
             .env_remove("DISCORD_TOKEN")
             .env_remove("RUST_LOG")
+            .env(
+                "INFUSION_FAQ_VECTOR_CACHE",
+                std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("vectors"),
+            )
             .output()
             .expect("the binary starts");
         Output {

@@ -346,7 +346,7 @@ fn hit_embeds(hits: &[Hit], colour: u32, footer: &str) -> Vec<Embed> {
     let full: Vec<String> = hits
         .iter()
         .zip(&embeds)
-        .map(|(hit, _)| markdown(&hit.passage.text, &hit.matched, usize::MAX))
+        .map(|(hit, _)| markdown(&hit.passage.text, hit.marked(), usize::MAX))
         .collect();
     let needs: Vec<usize> = full
         .iter()
@@ -357,7 +357,7 @@ fn hit_embeds(hits: &[Hit], colour: u32, footer: &str) -> Vec<Embed> {
         embed.description = if discord_len(&text) <= cap {
             text
         } else {
-            markdown(&hit.passage.text, &hit.matched, cap)
+            markdown(&hit.passage.text, hit.marked(), cap)
         };
     }
     embeds

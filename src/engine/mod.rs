@@ -77,6 +77,8 @@ pub struct EngineSettings {
     pub extra_passage_ratio: f32,
     /// Folder of the sentence model; the repository's `models/` by default.
     pub model_dir: Option<PathBuf>,
+    /// Folder of the passage-vector cache; the index folder by default.
+    pub vector_cache: Option<PathBuf>,
 }
 
 impl Default for EngineSettings {
@@ -86,6 +88,7 @@ impl Default for EngineSettings {
             min_confidence: rank::Weights::DEFAULT.min_confidence,
             extra_passage_ratio: rank::Weights::DEFAULT.extra_passage_ratio,
             model_dir: None,
+            vector_cache: None,
         }
     }
 }
@@ -164,7 +167,8 @@ impl Engine {
         } else {
             index::open_or_build(index_root, &passages, progress)?
         };
-        let (dense, dense_report) = DenseIndex::build(&embedder, index_root, &passages, progress)?;
+        let cache_dir = settings.vector_cache.as_deref().unwrap_or(index_root);
+        let (dense, dense_report) = DenseIndex::build(&embedder, cache_dir, &passages, progress)?;
         let (_, fields) = index::schema();
         let reader = index
             .reader_builder()
@@ -326,11 +330,18 @@ impl Engine {
         let dense = self.dense.nearest(vector, CANDIDATES);
         // Each topic word's meaning, read in the question's own pass, for
         // soft coverage; drugs only count when named, weak words not at all.
-        let concept_vectors: Vec<Option<(Vec<f32>, (f32, f32))>> = plan
+        let concept_vectors: Vec<rank::ConceptVector> = plan
             .concepts
             .iter()
             .map(|c| {
                 if c.weak || c.entity {
+                    return None;
+                }
+                // A term or name the corpus lacks ("kesimpta") is not meant
+                // by any sentence: only everyday words are matched by meaning.
+                if c.recognised == query::Recognised::Unknown
+                    && self.embedder.specificity(&c.surface.to_lowercase()) >= 1.0
+                {
                     return None;
                 }
                 let start = asked.find(c.surface.as_str())?;

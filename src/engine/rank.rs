@@ -25,18 +25,21 @@ use super::EngineSettings;
 /// handful of numbers for a few hundred questions, none tuned to one.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Weights {
-    /// Fused score = similarity + coverage·`fuse_coverage`
-    ///   + `fuse_lexical`·k/(k + lexical rank) + `fuse_dense`·1/(1 + dense rank),
-    /// with k = `lexical_rank_k`: meaning leads, coverage and the lexical
-    /// ranking (drug names, exact terms) break its ties.
+    /// Fused score = similarity, plus best sentence's similarity times
+    /// `fuse_sentence`, plus coverage times `fuse_coverage`, plus
+    /// `fuse_lexical`·k/(k + lexical rank) with k = `lexical_rank_k`:
+    /// meaning leads, coverage and the lexical ranking (drug names, exact
+    /// terms) break its ties.
+    pub fuse_sentence: f32,
     pub fuse_coverage: f32,
     pub fuse_lexical: f32,
     pub lexical_rank_k: f32,
-    pub fuse_dense: f32,
-    /// Evidence = coverage·`evidence_coverage` + similarity; confidence is
+    /// Evidence = coverage·`evidence_coverage` + similarity + best
+    /// sentence's similarity·`evidence_sentence`; confidence is
     /// logistic((evidence − `evidence_bar`)·`confidence_slope`), so the bar
     /// is confidence 0.5.
     pub evidence_coverage: f32,
+    pub evidence_sentence: f32,
     pub evidence_bar: f32,
     pub confidence_slope: f32,
     /// Below this confidence the verdict is "no answer".
@@ -62,20 +65,21 @@ pub struct Weights {
 
 impl Weights {
     pub const DEFAULT: Weights = Weights {
+        fuse_sentence: 0.3,
         fuse_coverage: 0.2,
-        fuse_lexical: 0.3,
+        fuse_lexical: 0.5,
         lexical_rank_k: 3.0,
-        fuse_dense: 0.1,
-        evidence_coverage: 1.5,
+        evidence_coverage: 1.0,
+        evidence_sentence: 0.3,
         evidence_bar: 1.12,
         confidence_slope: 8.0,
         min_confidence: 0.5,
         extra_passage_ratio: 0.85,
-        extra_passage_similarity: 0.05,
+        extra_passage_similarity: 0.08,
         max_passages: 3,
         lead_prior: 1.1,
         sentence_match: 0.05,
-        soft_low: 3.0,
+        soft_low: 2.0,
         soft_high: 4.0,
     };
 
@@ -89,23 +93,20 @@ impl Weights {
     }
 
     /// The fused score of a candidate.
-    fn fuse(
-        &self,
-        similarity: f32,
-        coverage: f32,
-        lexical: Option<usize>,
-        dense: Option<usize>,
-    ) -> f32 {
+    fn fuse(&self, c: &Candidate) -> f32 {
         let k = self.lexical_rank_k;
-        similarity
-            + self.fuse_coverage * coverage
-            + lexical.map_or(0.0, |r| self.fuse_lexical * k / (k + r as f32))
-            + dense.map_or(0.0, |r| self.fuse_dense / (1.0 + r as f32))
+        c.hit.similarity
+            + self.fuse_sentence * c.sentence_similarity
+            + self.fuse_coverage * c.hit.coverage
+            + c.lexical_rank
+                .map_or(0.0, |r| self.fuse_lexical * k / (k + r as f32))
     }
 
     /// How sure the engine is that a passage answers, 0 to 1.
-    fn confidence(&self, similarity: f32, coverage: f32) -> f32 {
-        let evidence = self.evidence_coverage * coverage + similarity;
+    fn confidence(&self, c: &Candidate) -> f32 {
+        let evidence = self.evidence_coverage * c.hit.coverage
+            + c.hit.similarity
+            + self.evidence_sentence * c.sentence_similarity;
         1.0 / (1.0 + (-(evidence - self.evidence_bar) * self.confidence_slope).exp())
     }
 }
@@ -121,6 +122,8 @@ pub struct Candidate {
     pub lexical_score: f32,
     /// Rank among the nearest passages by meaning, if it was one.
     pub dense_rank: Option<usize>,
+    /// The best cosine of one of its sentences to the question.
+    pub sentence_similarity: f32,
     /// The fused score the ranking sorts by.
     pub fused: f32,
     /// How sure the engine is that this passage answers, 0 to 1.
@@ -186,6 +189,10 @@ struct Covered {
     concepts: Vec<ConceptMatch>,
 }
 
+/// A topic word's vector, with its cosine's mean and deviation over the
+/// corpus's sentences; `None` for words only counted when named.
+pub type ConceptVector = Option<(Vec<f32>, (f32, f32))>;
+
 /// Everything judging reads, borrowed from the engine and the question.
 pub struct Context<'a> {
     pub plan: &'a QueryPlan,
@@ -197,7 +204,7 @@ pub struct Context<'a> {
     /// The vector of each concept of the plan, for soft coverage (`None`
     /// for weak concepts and drugs, which only count when named).
     /// With each, its cosine's mean and deviation over the corpus's sentences.
-    pub concept_vectors: &'a [Option<(Vec<f32>, (f32, f32))>],
+    pub concept_vectors: &'a [ConceptVector],
     pub weights: Weights,
 }
 
@@ -255,6 +262,11 @@ impl Context<'_> {
                     lexical_rank: None,
                     lexical_score: bm25 * (0.25 + coverage) * prior,
                     dense_rank: None,
+                    sentence_similarity: self
+                        .dense
+                        .sentence_similarities(id, self.vector)
+                        .into_iter()
+                        .fold(similarity, f32::max),
                     fused: 0.0,
                     confidence: 0.0,
                     other_drug: covered.missing_entity,
@@ -281,18 +293,9 @@ impl Context<'_> {
                 .map(|r| r + 1);
         }
         for c in &mut candidates {
-            c.fused = w.fuse(
-                c.hit.similarity,
-                c.hit.coverage,
-                c.lexical_rank,
-                c.dense_rank,
-            );
+            c.fused = w.fuse(c);
             c.hit.score = c.fused;
-            c.confidence = if c.other_drug {
-                0.0
-            } else {
-                w.confidence(c.hit.similarity, c.hit.coverage)
-            };
+            c.confidence = if c.other_drug { 0.0 } else { w.confidence(c) };
         }
         candidates.sort_by(|a, b| b.fused.total_cmp(&a.fused));
         // A passage about another drug than asked is never quoted: it sinks.

@@ -30,6 +30,18 @@ pub struct Hit {
     pub answer: Vec<Range<usize>>,
 }
 
+impl Hit {
+    /// What a reply shows in bold: the sentence(s) that answer, or, when
+    /// none was found, the matched words.
+    pub fn marked(&self) -> &[Range<usize>] {
+        if self.answer.is_empty() {
+            &self.matched
+        } else {
+            &self.answer
+        }
+    }
+}
+
 impl Serialize for Hit {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let pairs = |ranges: &[Range<usize>]| -> Vec<[usize; 2]> {

@@ -22,6 +22,12 @@ pub fn shared(rel: &str) -> PathBuf {
     path
 }
 
+/// One passage-vector cache for every test process, so that the shipped
+/// corpus is embedded once per test run, not once per test.
+pub fn shared_vector_cache() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("vectors")
+}
+
 /// A temporary working folder, deleted when dropped.
 pub struct TestDir {
     _tmp: tempfile::TempDir,
@@ -77,6 +83,10 @@ impl TestDir {
             .env_remove("INFUSION_FAQ_CONFIG")
             .env_remove("DISCORD_TOKEN")
             .env_remove("RUST_LOG")
+            .env(
+                infusion_faq::config::VECTOR_CACHE_ENV,
+                shared_vector_cache(),
+            )
             .stdin(if stdin.is_some() {
                 Stdio::piped()
             } else {

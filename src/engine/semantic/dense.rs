@@ -36,13 +36,14 @@ impl DenseIndex {
     /// cannot be written (a read-only disk) only costs the next start time.
     pub fn build(
         embedder: &Embedder,
-        index_root: &Path,
+        cache_dir: &Path,
         passages: &[Passage],
         progress: &dyn Fn(usize, usize),
     ) -> Result<(DenseIndex, DenseReport), ModelError> {
         let started = Instant::now();
-        let path = VectorCache::path(index_root, embedder.tag());
+        let path = VectorCache::path(cache_dir, embedder.tag());
         let mut cache = VectorCache::load(&path);
+        embedder.remembered(&mut cache, passages.iter().map(embedded_digest));
         let digests: Vec<TextDigest> = passages.iter().map(embedded_digest).collect();
         let missing: Vec<usize> = (0..passages.len())
             .filter(|&i| {
@@ -67,11 +68,16 @@ impl DenseIndex {
         }
         let embedded = computed.len();
         for (i, vectors) in computed {
+            embedder.remember(digests[i], &vectors);
             cache.insert(digests[i], vectors);
         }
-        if embedded > 0 || cache.len() != passages.len() {
+        if embedded > 0 {
+            // Vectors of passages no longer in the corpus are kept while the
+            // cache is small (a restored article needs none again), and
+            // dropped once it outgrows the corpus.
             let keep: std::collections::HashSet<&TextDigest> = digests.iter().collect();
-            if let Err(err) = cache.save(&path, |d| keep.contains(d)) {
+            let small = cache.len() <= 2 * passages.len() + 4096;
+            if let Err(err) = cache.save(&path, |d| small || keep.contains(d)) {
                 tracing::warn!(path = %path.display(), error = %err, "vector cache not written");
             }
         }

@@ -23,7 +23,7 @@ pub fn forward(x: &[f32], tokens: usize, w: &Int8Rows, b: &[f32], inputs: usize)
     let mut y = vec![0f32; tokens * outputs];
     #[cfg(target_arch = "x86_64")]
     {
-        if inputs % 8 == 0
+        if inputs.is_multiple_of(8)
             && std::arch::is_x86_feature_detected!("avx2")
             && std::arch::is_x86_feature_detected!("fma")
         {
@@ -83,7 +83,7 @@ mod avx2 {
         y: &mut [f32],
     ) {
         assert!(x.len() >= tokens * inputs && w.len() >= outputs * inputs);
-        assert!(y.len() >= tokens * outputs && inputs % 8 == 0);
+        assert!(y.len() >= tokens * outputs && inputs.is_multiple_of(8));
         let mut o = 0;
         while o + 4 <= outputs {
             let mut t = 0;

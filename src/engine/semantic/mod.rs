@@ -74,6 +74,9 @@ pub struct Embedder {
     /// vectors of another model are never mixed in.
     tag: String,
     questions: Mutex<lru::LruCache<String, Arc<QuestionVectors>>>,
+    /// Passage vectors this process has had, by digest: engines rebuilt
+    /// after a change (or built for another index folder) reuse them.
+    passages: Mutex<std::collections::HashMap<store::TextDigest, store::PassageVectors>>,
 }
 
 impl std::fmt::Debug for Embedder {
@@ -142,13 +145,15 @@ impl Embedder {
             questions: Mutex::new(lru::LruCache::new(
                 NonZeroUsize::new(QUESTION_CACHE).expect("non-zero"),
             )),
+            passages: Mutex::default(),
         })
     }
 
     /// The model in `dir`, loaded once per process and shared by every
     /// engine built after (a live reload does not read the weights again).
     pub fn shared(dir: &Path) -> Result<Arc<Embedder>, ModelError> {
-        static LOADED: OnceLock<Mutex<Vec<(PathBuf, Arc<Embedder>)>>> = OnceLock::new();
+        type Loaded = Mutex<Vec<(PathBuf, Arc<Embedder>)>>;
+        static LOADED: OnceLock<Loaded> = OnceLock::new();
         let loaded = LOADED.get_or_init(Default::default);
         let mut loaded = loaded.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((_, embedder)) = loaded.iter().find(|(path, _)| path == dir) {
@@ -157,6 +162,28 @@ impl Embedder {
         let embedder = Arc::new(Embedder::load(dir)?);
         loaded.push((dir.to_path_buf(), Arc::clone(&embedder)));
         Ok(embedder)
+    }
+
+    /// Adds to `cache` the vectors of `digests` this process already has.
+    pub fn remembered(
+        &self,
+        cache: &mut store::VectorCache,
+        digests: impl Iterator<Item = store::TextDigest>,
+    ) {
+        let memo = self.passages.lock().unwrap_or_else(|e| e.into_inner());
+        for digest in digests {
+            if cache.get(&digest).is_none() {
+                if let Some(vectors) = memo.get(&digest) {
+                    cache.insert(digest, vectors.clone());
+                }
+            }
+        }
+    }
+
+    /// Keeps a passage's vectors for engines built later in this process.
+    pub fn remember(&self, digest: store::TextDigest, vectors: &store::PassageVectors) {
+        let mut memo = self.passages.lock().unwrap_or_else(|e| e.into_inner());
+        memo.insert(digest, vectors.clone());
     }
 
     /// Names the model's vectors in the cache beside the index.
@@ -410,21 +437,5 @@ mod tests {
     fn the_encoder_refuses_weights_of_another_format() {
         let err = Encoder::from_bytes(b"garbage").unwrap_err().to_string();
         assert!(err.contains("malformed"), "{err}");
-    }
-}
-#[cfg(test)]
-mod timing_tmp {
-    #[test]
-    #[ignore]
-    fn timing() {
-        let e = super::Embedder::load(std::path::Path::new(super::DEFAULT_MODEL_DIR)).unwrap();
-        for text in ["how often is tysabri given", "monthly", "Hi all, newly diagnosed and my neuro wants me on Ocrevus. How are the first doses done? I heard it's split up somehow."] {
-            let ids = e.token_ids(text).unwrap();
-            let t = std::time::Instant::now();
-            for _ in 0..20 { let _ = e.encoder.hidden_states(&ids); }
-            let t2 = std::time::Instant::now();
-            for _ in 0..20 { let _ = e.token_ids(text).unwrap(); }
-            eprintln!("{} tokens: encoder {:?}, tokenizer {:?}", ids.len(), t.elapsed()/20, t2.elapsed()/20);
-        }
     }
 }

@@ -52,6 +52,8 @@ pub fn test_config(fake: &FakeDiscord, dir: &Path) -> Config {
     config.discord.mention_channels = vec![payloads::MENTION_CHANNEL];
     config.discord.answer_dms = true;
     config.feedback.database = dir.join("feedback.sqlite3");
+    // One vector cache for the whole test run: the corpus is embedded once.
+    config.engine.vector_cache = Some(Path::new(env!("CARGO_TARGET_TMPDIR")).join("vectors"));
     config
 }
 

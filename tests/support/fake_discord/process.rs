@@ -51,6 +51,11 @@ pub fn command(config: &Path, token: Option<&str>) -> Command {
         .env_remove("RUST_LOG")
         .env_remove("INFUSION_FAQ_CONFIG")
         .env_remove("DISCORD_TOKEN")
+        // One vector cache for the whole test run: the corpus is embedded once.
+        .env(
+            "INFUSION_FAQ_VECTOR_CACHE",
+            std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("vectors"),
+        )
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
