@@ -38,8 +38,10 @@ use tokio::sync::{mpsc, watch};
 pub use members::Interaction;
 use payloads::APP_ID;
 
-/// How long a test waits for anything before failing.
-pub const TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a test waits for anything before failing. Generous: a `serve`
+/// restarted on a corpus with a 600-section article embeds all of it with
+/// the sentence model before it registers, on a machine running other tests.
+pub const TIMEOUT: Duration = Duration::from_secs(120);
 
 /// One REST call the bot made.
 #[derive(Debug, Clone)]
