@@ -193,16 +193,15 @@ impl Embedder {
 
     /// The token ids the model reads for `text`.
     pub fn token_ids(&self, text: &str) -> Result<Vec<u32>, ModelError> {
-        let encoding = self
-            .tokenizer
+        Ok(self.encode(text)?.get_ids().to_vec())
+    }
+
+    /// The tokenizer's reading of `text`, with `[CLS]` and `[SEP]` (the
+    /// encoder clamps any id past its vocabulary).
+    fn encode(&self, text: &str) -> Result<tokenizers::Encoding, ModelError> {
+        self.tokenizer
             .encode(text, true)
-            .map_err(|e| ModelError::Tokenizer(e.to_string()))?;
-        let vocabulary = self.encoder.vocabulary() as u32;
-        Ok(encoding
-            .get_ids()
-            .iter()
-            .map(|&id| id.min(vocabulary - 1))
-            .collect())
+            .map_err(|e| ModelError::Tokenizer(e.to_string()))
     }
 
     /// How specific a word is in everyday English, 0 to 1, read off the
@@ -258,17 +257,9 @@ impl Embedder {
             return Ok(Arc::clone(vectors));
         }
         drop(cache);
-        let encoding = self
-            .tokenizer
-            .encode(question, true)
-            .map_err(|e| ModelError::Tokenizer(e.to_string()))?;
-        let vocabulary = self.encoder.vocabulary() as u32;
-        let ids: Vec<u32> = encoding
-            .get_ids()
-            .iter()
-            .map(|&id| id.min(vocabulary - 1))
-            .collect();
-        let states = self.encoder.hidden_states(&ids);
+        let encoding = self.encode(question)?;
+        let ids = encoding.get_ids();
+        let states = self.encoder.hidden_states(ids);
         let rows = states.len() / DIMENSIONS;
         let vectors = Arc::new(QuestionVectors {
             whole: mean_pooled(&states, 0..rows),
