@@ -2,14 +2,12 @@
 //! in one space, so that "how frequently do people get Tysabri" lands near
 //! "You receive this drug once every four weeks" without sharing its words.
 //!
-//! The model ([`model::Encoder`]) and its tokenizer are loaded once per
+//! The model ([`encoder::Encoder`], its own crate in `crates/encoder`) and its tokenizer are loaded once per
 //! process from `models/all-minilm-l6-v2/` and checked against the digests
 //! compiled in here; passage vectors are computed at index time and cached
 //! beside the index by the digest of their text ([`store`]).
 
 pub mod dense;
-mod dense_layer;
-pub mod model;
 pub mod store;
 
 use std::num::NonZeroUsize;
@@ -19,10 +17,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 use sha2::{Digest, Sha256};
 use tokenizers::{Tokenizer, TruncationParams};
 
-use model::Encoder;
-
-/// Width of an embedding.
-pub const DIMENSIONS: usize = 384;
+pub use encoder::{cosine, normalise, DIMENSIONS};
+use encoder::{mean_pooled, Encoder};
 
 /// Tokens of a text the model reads, at most (sentence-transformers' own
 /// limit for this model); the rest of a long text is left out.
@@ -61,7 +57,7 @@ pub enum ModelError {
     #[error("the sentence model file {} is damaged (its sha256 is not the one shipped); restore it from the repository", path.display())]
     Damaged { path: PathBuf },
     #[error("the sentence model's weights are malformed: {0}")]
-    Malformed(String),
+    Malformed(#[from] encoder::Malformed),
     #[error("the sentence model's tokenizer is malformed: {0}")]
     Tokenizer(String),
 }
@@ -298,33 +294,6 @@ impl QuestionVectors {
     }
 }
 
-/// The normalised mean of rows `rows` of `states` (rows of [`DIMENSIONS`]).
-fn mean_pooled(states: &[f32], rows: std::ops::Range<usize>) -> Vec<f32> {
-    let mut sum = vec![0f32; DIMENSIONS];
-    for row in states
-        .chunks_exact(DIMENSIONS)
-        .skip(rows.start)
-        .take(rows.len())
-    {
-        sum.iter_mut().zip(row).for_each(|(s, x)| *s += x);
-    }
-    normalise(&mut sum);
-    sum
-}
-
-/// Scales `v` to unit length (a zero vector stays zero).
-pub fn normalise(v: &mut [f32]) {
-    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-    if norm > 1e-12 {
-        v.iter_mut().for_each(|x| *x /= norm);
-    }
-}
-
-/// Cosine similarity of two unit vectors.
-pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -426,7 +395,7 @@ mod tests {
 
     #[test]
     fn the_encoder_refuses_weights_of_another_format() {
-        let err = Encoder::from_bytes(b"garbage").unwrap_err().to_string();
+        let err = ModelError::from(Encoder::from_bytes(b"garbage").unwrap_err()).to_string();
         assert!(err.contains("malformed"), "{err}");
     }
 }

@@ -9,19 +9,40 @@
 //! pool for every element-wise map) came to ~10 ms a question, where this
 //! takes ~2–3 ms. The weights stay int8 in memory ([`dense_layer`]), a
 //! quarter of the bytes to read per pass. It is checked against the
-//! reference implementation in `semantic::tests`.
+//! reference implementation in infusion-faq's `engine::semantic` tests.
 //!
-//! [`dense_layer`]: super::dense_layer
+//! It is a crate of its own so that it alone is optimised in test builds
+//! (unoptimised, a question would take seconds), and so that editing the
+//! engine does not rebuild it.
+//!
 
 use safetensors::{Dtype, SafeTensors};
 
-use super::dense_layer::{self, Int8Rows};
-use super::ModelError;
+mod dense_layer;
+mod vector;
+
+use dense_layer::Int8Rows;
+pub use vector::{cosine, mean_pooled, normalise};
+
+/// Width of a token's vector and of an embedding.
+pub const DIMENSIONS: usize = 384;
+
+/// What is wrong with a weights file, in one line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Malformed(pub String);
+
+impl std::fmt::Display for Malformed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Malformed {}
 
 /// The committed weights' format, written by `models/*/convert.py`.
 pub const FORMAT: &str = "infusion-faq-int8-rowwise-v1";
 
-const HIDDEN: usize = 384;
+const HIDDEN: usize = DIMENSIONS;
 const HEADS: usize = 12;
 const HEAD: usize = HIDDEN / HEADS;
 const INTERMEDIATE: usize = 4 * HIDDEN;
@@ -167,13 +188,13 @@ struct Weights<'a> {
 }
 
 impl Weights<'_> {
-    fn raw(&self, name: &str, dtype: Dtype) -> Result<(Vec<usize>, &[u8]), ModelError> {
+    fn raw(&self, name: &str, dtype: Dtype) -> Result<(Vec<usize>, &[u8]), Malformed> {
         let view = self
             .file
             .tensor(name)
-            .map_err(|_| ModelError::Malformed(format!("it has no tensor {name}")))?;
+            .map_err(|_| Malformed(format!("it has no tensor {name}")))?;
         if view.dtype() != dtype {
-            return Err(ModelError::Malformed(format!(
+            return Err(Malformed(format!(
                 "tensor {name} is {:?}, not {dtype:?}",
                 view.dtype()
             )));
@@ -181,10 +202,10 @@ impl Weights<'_> {
         Ok((view.shape().to_vec(), view.data()))
     }
 
-    fn vector(&self, name: &str, len: usize) -> Result<Vec<f32>, ModelError> {
+    fn vector(&self, name: &str, len: usize) -> Result<Vec<f32>, Malformed> {
         let (shape, bytes) = self.raw(name, Dtype::F32)?;
         if shape != [len] {
-            return Err(ModelError::Malformed(format!(
+            return Err(Malformed(format!(
                 "tensor {name} has shape {shape:?}, not [{len}]"
             )));
         }
@@ -201,7 +222,7 @@ impl Weights<'_> {
         name: &str,
         rows: Option<usize>,
         cols: usize,
-    ) -> Result<Int8Rows, ModelError> {
+    ) -> Result<Int8Rows, Malformed> {
         let (shape, bytes) = self.raw(name, Dtype::I8)?;
         let scales = self.vector(
             &format!("{name}.scale"),
@@ -209,7 +230,7 @@ impl Weights<'_> {
         )?;
         let ok = shape.len() == 2 && shape[1] == cols && rows.is_none_or(|r| r == shape[0]);
         if !ok || shape[0] == 0 {
-            return Err(ModelError::Malformed(format!(
+            return Err(Malformed(format!(
                 "tensor {name} has shape {shape:?}, not [{}, {cols}]",
                 rows.map_or("n".to_string(), |r| r.to_string())
             )));
@@ -220,14 +241,14 @@ impl Weights<'_> {
         })
     }
 
-    fn linear(&self, prefix: &str, out: usize, inp: usize) -> Result<Linear, ModelError> {
+    fn linear(&self, prefix: &str, out: usize, inp: usize) -> Result<Linear, Malformed> {
         Ok(Linear {
             weight: self.int8_rows(&format!("{prefix}.weight"), Some(out), inp)?,
             bias: self.vector(&format!("{prefix}.bias"), out)?,
         })
     }
 
-    fn norm(&self, prefix: &str) -> Result<LayerNorm, ModelError> {
+    fn norm(&self, prefix: &str) -> Result<LayerNorm, Malformed> {
         Ok(LayerNorm {
             gamma: self.vector(&format!("{prefix}.weight"), HIDDEN)?,
             beta: self.vector(&format!("{prefix}.bias"), HIDDEN)?,
@@ -254,21 +275,21 @@ impl Int8Rows {
 
 impl Encoder {
     /// Reads the weights from the bytes of the int8 safetensors file.
-    pub fn from_bytes(bytes: &[u8]) -> Result<Encoder, ModelError> {
+    pub fn from_bytes(bytes: &[u8]) -> Result<Encoder, Malformed> {
         let (_, metadata) = SafeTensors::read_metadata(bytes)
-            .map_err(|err| ModelError::Malformed(format!("not a safetensors file ({err})")))?;
+            .map_err(|err| Malformed(format!("not a safetensors file ({err})")))?;
         let format = metadata
             .metadata()
             .as_ref()
             .and_then(|m| m.get("format").cloned());
         if format.as_deref() != Some(FORMAT) {
-            return Err(ModelError::Malformed(format!(
+            return Err(Malformed(format!(
                 "its format is {}, not {FORMAT}",
                 format.as_deref().unwrap_or("unnamed")
             )));
         }
         let file = SafeTensors::deserialize(bytes)
-            .map_err(|err| ModelError::Malformed(format!("not a safetensors file ({err})")))?;
+            .map_err(|err| Malformed(format!("not a safetensors file ({err})")))?;
         let w = Weights { file };
         let words = w.int8_rows("embeddings.word_embeddings.weight", None, HIDDEN)?;
         let position_rows = w.int8_rows(
@@ -316,7 +337,7 @@ impl Encoder {
 
     /// The contextual vector of each token of one tokenised text (with its
     /// `[CLS]` and `[SEP]`), row after row: `ids.len()` rows of
-    /// [`super::DIMENSIONS`] values. At most 512 tokens are read.
+    /// [`DIMENSIONS`] values. At most 512 tokens are read.
     pub fn hidden_states(&self, ids: &[u32]) -> Vec<f32> {
         let ids = &ids[..ids.len().min(MAX_POSITIONS)];
         let t = ids.len();
