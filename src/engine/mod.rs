@@ -12,6 +12,7 @@
 pub mod analysed;
 pub mod analysis;
 pub mod index;
+pub mod lexicon;
 pub mod passage;
 pub mod query;
 pub mod rank;
@@ -19,6 +20,7 @@ pub mod semantic;
 pub mod spelling;
 pub mod triage;
 pub mod verdict;
+pub mod weights;
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -33,8 +35,9 @@ use crate::corpus::{Corpus, CorpusError};
 use analysed::{AnalysedPassage, StemTable};
 use analysis::analyzer;
 use index::{BuildReport, Fields};
+use lexicon::Lexicon;
 use passage::{cut_passages, Passage};
-use query::{AnswerCues, Planner, SynonymTable};
+use query::{Planner, SynonymTable};
 pub use rank::{Candidate, Explanation, Reason};
 use semantic::dense::{DenseIndex, DenseReport};
 use semantic::{Embedder, ModelError};
@@ -116,7 +119,8 @@ pub struct Engine {
     fields: Fields,
     analyzer: TextAnalyzer,
     synonyms: SynonymTable,
-    cues: AnswerCues,
+    lexicon: Lexicon,
+    weights: rank::Weights,
     speller: Speller,
     embedder: Arc<Embedder>,
     dense: DenseIndex,
@@ -176,7 +180,7 @@ impl Engine {
             .try_into()?;
         let mut analyzer = analyzer();
         let synonyms = SynonymTable::new(&corpus.synonyms, &mut analyzer);
-        let cues = AnswerCues::new(&mut analyzer);
+        let lexicon = Lexicon::new(&mut analyzer);
         let mut stems = StemTable::default();
         let analysed = passages
             .iter()
@@ -206,7 +210,8 @@ impl Engine {
             fields,
             analyzer,
             synonyms,
-            cues,
+            lexicon,
+            weights: rank::Weights::from_settings(&settings),
             speller: Speller::default(),
             embedder,
             dense,
@@ -286,7 +291,8 @@ impl Engine {
             fields: self.fields,
             synonyms: &self.synonyms,
             speller: &self.speller,
-            cues: &self.cues,
+            lexicon: &self.lexicon,
+            weights: &self.weights,
             embedder: Some(&self.embedder),
         }
     }
@@ -358,7 +364,7 @@ impl Engine {
             dense: &self.dense,
             vector,
             concept_vectors: &concept_vectors,
-            weights: rank::Weights::from_settings(&self.settings),
+            weights: self.weights,
         };
         Ok(context.judge(plan.clone(), &lexical, &dense))
     }

@@ -12,36 +12,13 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Searcher, Term};
 
-use super::analysis::{is_filler, words, Word};
+use super::analysis::{words, Word};
 use super::index::Fields;
+use super::lexicon::{Lexicon, DERIVATIONAL_SUFFIXES};
 use super::semantic::Embedder;
 use super::spelling::{Correction, Speller};
+use super::weights::Weights;
 use crate::corpus::Synonyms;
-
-/// A synonym counts a little less than the member's own word.
-const SYNONYM_BOOST: f32 = 0.8;
-/// A match in the heading path counts more: it says what the passage is about.
-const HEADING_BOOST: f32 = 1.5;
-/// Answer cues only break ties between passages that match the question.
-const CUE_BOOST: f32 = 0.3;
-/// The least weight a concept has, however common.
-const MIN_WEIGHT: f32 = 0.1;
-/// Words that say little about the topic rank with this share of their weight.
-const WEAK_WEIGHT: f32 = 0.25;
-/// Two neighbouring question words found within this many positions...
-const PROXIMITY_SLOP: u32 = 2;
-/// ...earn this much more.
-const PROXIMITY_BOOST: f32 = 1.0;
-
-/// The most common words keep this share of their weight.
-const MIN_SPECIFICITY: f32 = 0.1;
-/// Words at least this specific keep their whole weight ("needle")...
-const TERM_SPECIFICITY: f32 = 0.85;
-/// ...and words this common or more, only the least share ("over").
-const COMMON_SPECIFICITY: f32 = 0.35;
-
-/// Each question word found in a heading adds this much.
-const ECHO_BOOST: f32 = 0.2;
 
 /// Sequences of stems, each one way of saying a concept.
 pub type Phrase = Vec<String>;
@@ -150,102 +127,14 @@ impl QueryPlan {
     }
 }
 
-/// Words that say what *kind* of answer is wanted rather than what it is
-/// about ("how is it *given*", "how *long*", "what *happens*"). They still
-/// rank passages but weigh [`WEAK_WEIGHT`] as much in coverage, known to the
-/// corpus or not. Compared in lower case, before stemming; sorted.
-#[rustfmt::skip]
-const WEAK: &[&str] = &[
-    "cause", "caused", "causes", "causing", "come", "comes", "do", "done", "dosage", "dose",
-    "dosed", "doses", "dosing", "expect", "fast", "feel", "feeling", "feels", "gave", "give",
-    "given", "gives", "giving", "happen", "happened", "happening", "happens", "help", "helps",
-    "last", "lasts", "like", "long", "make", "makes", "mean", "meaning", "means", "normal", "often",
-    "possible", "quickly", "receive", "received", "receiving", "safe", "schedule", "scheduled",
-    "schedules", "start", "started", "starting", "starts", "take", "taken", "takes",
-    "taking", "took", "use", "used", "uses", "using", "work", "worked", "working", "works",
-];
-
-fn is_weak(word: &str) -> bool {
-    WEAK.binary_search(&word).is_ok()
-}
-
-/// Question shapes and the words their answers tend to contain, as typed;
-/// [`AnswerCues::new`] stems them.
-const CUES: &[(&[&str], &[&str])] = &[
-    // The question word itself finds headings phrased as questions.
-    (&["how"], &["how"]),
-    (
-        &["how", "often"],
-        &["every", "once", "weeks", "months", "days", "daily", "times"],
-    ),
-    (
-        &["how", "long"],
-        &["days", "weeks", "months", "hours", "years", "minutes"],
-    ),
-    (
-        &["how", "many"],
-        &["number", "two", "three", "four", "five"],
-    ),
-    (&["how", "much"], &["milligram", "dose", "dosage"]),
-    (&["dose"], &["milligram", "dosage", "every"]),
-    (&["dosed"], &["milligram", "dosage", "every"]),
-    (&["dosage"], &["milligram", "every"]),
-    (&["dosing"], &["milligram", "every"]),
-    (&["schedule"], &["every", "once", "milligram"]),
-    (&["how", "soon"], &["within", "hours", "after"]),
-    (
-        &["when"],
-        &["when", "after", "within", "hours", "years", "time"],
-    ),
-    (
-        &["where"],
-        &[
-            "where", "center", "office", "facility", "clinic", "hospital",
-        ],
-    ),
-    (&["who"], &["who", "people", "person", "provider"]),
-    (&["why"], &["why", "because", "means", "allows"]),
-    (&["what", "is"], &["means", "called", "is"]),
-    (&["what", "are"], &["include", "are"]),
-    (&["side", "effects"], &["include"]),
-];
-
-/// [`CUES`] with the answer words stemmed like the index.
-#[derive(Debug, Default)]
-pub struct AnswerCues(Vec<(&'static [&'static str], Vec<String>)>);
-
-impl AnswerCues {
-    pub fn new(analyzer: &mut TextAnalyzer) -> Self {
-        AnswerCues(
-            CUES.iter()
-                .map(|(shape, answer_words)| {
-                    let stems = answer_words
-                        .iter()
-                        .flat_map(|w| words(analyzer, w).into_iter().map(|w| w.stem))
-                        .collect();
-                    (*shape, stems)
-                })
-                .collect(),
-        )
-    }
-
-    /// The stems answers to a question of these words tend to contain.
-    fn for_question(&self, raw: &[String]) -> Vec<String> {
-        let matched = self.0.iter().filter(|(shape, _)| {
-            raw.windows(shape.len())
-                .any(|w| w.iter().zip(shape.iter()).all(|(word, want)| word == want))
-        });
-        dedup(matched.flat_map(|(_, stems)| stems.iter().cloned()))
-    }
-}
-
 /// Everything the planner reads, borrowed from the engine.
 pub struct Planner<'a> {
     pub searcher: &'a Searcher,
     pub fields: Fields,
     pub synonyms: &'a SynonymTable,
     pub speller: &'a Speller,
-    pub cues: &'a AnswerCues,
+    pub lexicon: &'a Lexicon,
+    pub weights: &'a Weights,
     /// The sentence model's vocabulary tells an everyday word from a term.
     pub embedder: Option<&'a Embedder>,
 }
@@ -268,7 +157,9 @@ impl Planner<'_> {
     fn idf(&self, doc_freq: u64) -> f32 {
         let n = self.searcher.num_docs() as f32;
         let df = (doc_freq as f32).min(n);
-        ((n - df + 0.5) / (df + 0.5)).ln().max(MIN_WEIGHT)
+        ((n - df + 0.5) / (df + 0.5))
+            .ln()
+            .max(self.weights.min_weight)
     }
 
     /// What a word weighs: how well it tells passages apart in this corpus
@@ -280,10 +171,11 @@ impl Planner<'_> {
         match self.embedder {
             Some(embedder) => {
                 let specificity = embedder.specificity(word);
-                let share = ((specificity - COMMON_SPECIFICITY)
-                    / (TERM_SPECIFICITY - COMMON_SPECIFICITY))
-                    .clamp(MIN_SPECIFICITY, 1.0);
-                (idf * share).max(MIN_WEIGHT)
+                let w = self.weights;
+                let share = ((specificity - w.common_specificity)
+                    / (w.term_specificity - w.common_specificity))
+                    .clamp(w.min_specificity, 1.0);
+                (idf * share).max(w.min_weight)
             }
             None => idf,
         }
@@ -298,7 +190,7 @@ impl Planner<'_> {
             .collect();
         let stems: Vec<&str> = found.iter().map(|w| w.stem.as_str()).collect();
         let mut plan = QueryPlan {
-            cues: self.cues.for_question(&raw),
+            cues: self.lexicon.cues_for(&stems),
             echo: dedup(stems.iter().map(|s| s.to_string())),
             ..QueryPlan::default()
         };
@@ -310,7 +202,7 @@ impl Planner<'_> {
                 |len: usize| question[found[i].start..found[i + len - 1].end].to_string();
             if let Some((group, len)) = self.synonyms.longest_match(&stems[i..]) {
                 // A lone filler word that happens to be a synonym ("us") is still filler.
-                if !(len == 1 && is_filler(&raw[i])) {
+                if !(len == 1 && self.lexicon.is_filler(stems[i])) {
                     let own: Phrase = stems[i..i + len].iter().map(|s| s.to_string()).collect();
                     self.push_group(
                         &mut plan,
@@ -328,13 +220,13 @@ impl Planner<'_> {
             let stem = stems[i];
             let surface = surface_of(1);
             i += 1;
-            if is_filler(word)
+            if self.lexicon.is_filler(stem)
                 || word.chars().count() < 2 && !word.chars().all(|c| c.is_ascii_digit())
             {
                 continue;
             }
             let own = vec![stem.to_string()];
-            let weak = is_weak(word);
+            let weak = self.lexicon.is_weak(stem);
             let df = self.doc_freq(&own);
             if df > 0 {
                 push_concept(
@@ -461,10 +353,7 @@ impl Planner<'_> {
     /// A derived word the corpus knows in its base form: "curable" → "cure",
     /// "treatable" → "treat". The stemmer leaves such suffixes alone.
     fn derived_form(&self, word: &str, analyzer: &mut TextAnalyzer) -> Option<Correction> {
-        const SUFFIXES: &[&str] = &[
-            "ability", "ibility", "able", "ible", "ness", "ment", "ful", "less", "ity",
-        ];
-        for suffix in SUFFIXES {
+        for suffix in DERIVATIONAL_SUFFIXES {
             let Some(base) = word.strip_suffix(suffix) else {
                 continue;
             };
@@ -499,11 +388,15 @@ impl Planner<'_> {
             }
             let mut ways: Vec<Box<dyn Query>> = Vec::new();
             for (n, phrase) in concept.alternatives.iter().enumerate() {
-                let boost = if n == 0 { 1.0 } else { SYNONYM_BOOST };
+                let boost = if n == 0 {
+                    1.0
+                } else {
+                    self.weights.synonym_boost
+                };
                 ways.push(boosted(self.phrase_query(self.fields.text, phrase), boost));
                 ways.push(boosted(
                     self.phrase_query(self.fields.heading, phrase),
-                    boost * HEADING_BOOST,
+                    boost * self.weights.heading_boost,
                 ));
             }
             // BM25 still rewards words found in most passages; scale each
@@ -512,7 +405,7 @@ impl Planner<'_> {
             let bm25_idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
             let share = (concept.weight / bm25_idf.max(f32::EPSILON)).clamp(0.3, 1.0);
             let boost = if concept.weak {
-                share * WEAK_WEIGHT
+                share * self.weights.weak_weight
             } else {
                 share
             };
@@ -539,8 +432,11 @@ impl Planner<'_> {
                     .map(|stem| Term::from_field_text(self.fields.text, stem))
                     .collect();
                 let mut phrase = PhraseQuery::new(terms);
-                phrase.set_slop(PROXIMITY_SLOP + gap as u32);
-                clauses.push((Occur::Should, boosted(Box::new(phrase), PROXIMITY_BOOST)));
+                phrase.set_slop(self.weights.proximity_slop + gap as u32);
+                clauses.push((
+                    Occur::Should,
+                    boosted(Box::new(phrase), self.weights.proximity_boost),
+                ));
             }
         }
         for stem in &plan.echo {
@@ -549,7 +445,7 @@ impl Planner<'_> {
                 Occur::Should,
                 boosted(
                     Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
-                    ECHO_BOOST,
+                    self.weights.echo_boost,
                 ),
             ));
         }
@@ -559,7 +455,7 @@ impl Planner<'_> {
                 Occur::Should,
                 boosted(
                     Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
-                    CUE_BOOST,
+                    self.weights.cue_boost,
                 ),
             ));
         }
@@ -685,14 +581,15 @@ mod tests {
                 .collect(),
         };
         let table = SynonymTable::new(&synonyms, &mut analyzer);
-        let cues = AnswerCues::new(&mut analyzer);
+        let lexicon = Lexicon::new(&mut analyzer);
         let speller = Speller::default();
         let planner = Planner {
             searcher: &searcher,
             fields,
             synonyms: &table,
             speller: &speller,
-            cues: &cues,
+            lexicon: &lexicon,
+            weights: &Weights::DEFAULT,
             embedder: None,
         };
         test(&planner, &mut analyzer);

@@ -4,7 +4,7 @@
 //! similarity (cosine of the sentence model's vectors). They are fused into
 //! one ranking, and a calibrated confidence on the best candidate decides
 //! between an answer and "not covered". Every number that shapes this is in
-//! [`Weights`].
+//! [`Weights`] (`weights.rs`).
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -16,100 +16,7 @@ use super::passage::Passage;
 use super::query::{QueryPlan, Recognised};
 use super::semantic::dense::DenseIndex;
 use super::verdict::Hit;
-use super::EngineSettings;
-
-/// Every number that shapes ranking and the verdict, in one place. The
-/// fusion and confidence weights were fitted by grid search on the three
-/// question sets together (`tests/fixtures/forum-posts.toml`,
-/// `tests/fixtures/member-questions.toml`, `shared/eval/dev.toml`), a
-/// handful of numbers for a few hundred questions, none tuned to one.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Weights {
-    /// Fused score = similarity, plus best sentence's similarity times
-    /// `fuse_sentence`, plus coverage times `fuse_coverage`, plus
-    /// `fuse_lexical`·k/(k + lexical rank) with k = `lexical_rank_k`:
-    /// meaning leads, coverage and the lexical ranking (drug names, exact
-    /// terms) break its ties.
-    pub fuse_sentence: f32,
-    pub fuse_coverage: f32,
-    pub fuse_lexical: f32,
-    pub lexical_rank_k: f32,
-    /// Evidence = coverage·`evidence_coverage` + similarity + best
-    /// sentence's similarity·`evidence_sentence`; confidence is
-    /// logistic((evidence − `evidence_bar`)·`confidence_slope`), so the bar
-    /// is confidence 0.5.
-    pub evidence_coverage: f32,
-    pub evidence_sentence: f32,
-    pub evidence_bar: f32,
-    pub confidence_slope: f32,
-    /// Below this confidence the verdict is "no answer".
-    pub min_confidence: f32,
-    /// A further passage must reach this share of the best fused score...
-    pub extra_passage_ratio: f32,
-    /// ...be no more than this far below the best one's similarity...
-    pub extra_passage_similarity: f32,
-    /// ...and pass the confidence bar itself.
-    pub max_passages: usize,
-    /// Score factor for the first passage of a section (it answers the heading).
-    pub lead_prior: f32,
-    /// Answer marking: each matched question word in a sentence adds this
-    /// to the sentence's similarity.
-    pub sentence_match: f32,
-    /// A question word the passage does not contain still counts as covered
-    /// when one of its sentences means it: none when the best cosine stands
-    /// less than `soft_low` deviations above the word's baseline, fully from
-    /// `soft_high`, linearly between.
-    pub soft_low: f32,
-    pub soft_high: f32,
-}
-
-impl Weights {
-    pub const DEFAULT: Weights = Weights {
-        fuse_sentence: 0.3,
-        fuse_coverage: 0.2,
-        fuse_lexical: 0.5,
-        lexical_rank_k: 3.0,
-        evidence_coverage: 1.0,
-        evidence_sentence: 0.3,
-        evidence_bar: 1.12,
-        confidence_slope: 8.0,
-        min_confidence: 0.5,
-        extra_passage_ratio: 0.85,
-        extra_passage_similarity: 0.08,
-        max_passages: 3,
-        lead_prior: 1.1,
-        sentence_match: 0.05,
-        soft_low: 2.0,
-        soft_high: 4.0,
-    };
-
-    pub fn from_settings(settings: &EngineSettings) -> Weights {
-        Weights {
-            min_confidence: settings.min_confidence,
-            extra_passage_ratio: settings.extra_passage_ratio,
-            max_passages: settings.max_passages,
-            ..Weights::DEFAULT
-        }
-    }
-
-    /// The fused score of a candidate.
-    fn fuse(&self, c: &Candidate) -> f32 {
-        let k = self.lexical_rank_k;
-        c.hit.similarity
-            + self.fuse_sentence * c.sentence_similarity
-            + self.fuse_coverage * c.hit.coverage
-            + c.lexical_rank
-                .map_or(0.0, |r| self.fuse_lexical * k / (k + r as f32))
-    }
-
-    /// How sure the engine is that a passage answers, 0 to 1.
-    fn confidence(&self, c: &Candidate) -> f32 {
-        let evidence = self.evidence_coverage * c.hit.coverage
-            + c.hit.similarity
-            + self.evidence_sentence * c.sentence_similarity;
-        1.0 / (1.0 + (-(evidence - self.evidence_bar) * self.confidence_slope).exp())
-    }
-}
+pub use super::weights::Weights;
 
 /// One candidate passage with everything that judged it.
 #[derive(Debug, Clone, Serialize)]
