@@ -283,7 +283,7 @@ pub fn corpus(config: &Config, command: &CorpusCommand, out: &mut dyn Write) -> 
         }
         CorpusCommand::Replace { id, file } => {
             let (name, bytes) = read(file)?;
-            Some(store.replace(id, &name, &bytes, &actor)?)
+            Some(store.replace(id, &name, &bytes, None, &actor)?)
         }
         CorpusCommand::Remove { id } => Some(store.remove(id, &actor)?),
         CorpusCommand::Restore { id, version } => Some(store.restore(id, *version, &actor)?),

@@ -13,6 +13,7 @@ pub mod engine;
 pub mod eval;
 pub mod moderation;
 pub mod render;
+pub mod storage;
 mod toml_error;
 
 pub use engine::{Engine, EngineSettings, Hit, Verdict};

@@ -24,12 +24,12 @@ pub mod weights;
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use serde::Deserialize;
 use tantivy::collector::TopDocs;
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{IndexReader, ReloadPolicy};
+use tantivy::IndexReader;
 
 use crate::corpus::{Corpus, CorpusError};
 use analysed::{AnalysedPassage, StemTable};
@@ -115,7 +115,9 @@ pub struct Engine {
     passages: Vec<Arc<Passage>>,
     analysed: Vec<AnalysedPassage>,
     stems: StemTable,
-    reader: IndexReader,
+    /// Swapped for a fresh build's if a search fails ([`Engine::repair`]).
+    reader: RwLock<IndexReader>,
+    index_root: PathBuf,
     fields: Fields,
     analyzer: TextAnalyzer,
     synonyms: SynonymTable,
@@ -166,7 +168,7 @@ impl Engine {
         // The model first: a missing or damaged model is the clearest error.
         let embedder = Embedder::shared(&settings.model_dir())?;
         let passages: Vec<Passage> = cut_passages(&corpus);
-        let (index, report) = if rebuild {
+        let (reader, report) = if rebuild {
             index::build(index_root, &passages, progress)?
         } else {
             index::open_or_build(index_root, &passages, progress)?
@@ -174,10 +176,6 @@ impl Engine {
         let cache_dir = settings.vector_cache.as_deref().unwrap_or(index_root);
         let (dense, dense_report) = DenseIndex::build(&embedder, cache_dir, &passages, progress)?;
         let (_, fields) = index::schema();
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
         let mut analyzer = analyzer();
         let synonyms = SynonymTable::new(&corpus.synonyms, &mut analyzer);
         let lexicon = Lexicon::new(&mut analyzer);
@@ -206,7 +204,8 @@ impl Engine {
             passages: passages.into_iter().map(Arc::new).collect(),
             analysed,
             stems,
-            reader,
+            reader: RwLock::new(reader),
+            index_root: index_root.to_path_buf(),
             fields,
             analyzer,
             synonyms,
@@ -275,14 +274,41 @@ impl Engine {
         self.explanation(&clean_question(question))
     }
 
+    /// The explanation of a question. A search that fails or panics inside
+    /// the index means the index was damaged after it was opened: it is
+    /// rebuilt from the corpus and the question asked again, once.
     fn explanation(&self, question: &str) -> Explanation {
-        match self.gather(question) {
-            Ok(explanation) => explanation,
-            Err(err) => {
+        let err = match self.guarded_gather(question) {
+            Ok(explanation) => return explanation,
+            Err(SearchError::Model(err)) => {
                 tracing::error!(error = %err, "search failed");
-                Explanation::default()
+                return Explanation::default();
             }
+            Err(err) => err,
+        };
+        tracing::warn!(error = %err, "search failed; rebuilding the index");
+        if let Err(err) = self.repair() {
+            tracing::error!(error = %err, "index rebuild failed");
+            return Explanation::default();
         }
+        self.guarded_gather(question).unwrap_or_else(|err| {
+            tracing::error!(error = %err, "search failed after a rebuild");
+            Explanation::default()
+        })
+    }
+
+    fn guarded_gather(&self, question: &str) -> Result<Explanation, SearchError> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.gather(question)))
+            .unwrap_or(Err(SearchError::Panicked))
+    }
+
+    /// Rebuilds the index from the corpus this engine holds, and searches
+    /// it from now on.
+    fn repair(&self) -> Result<(), EngineError> {
+        let passages: Vec<Passage> = self.passages.iter().map(|p| (**p).clone()).collect();
+        let (reader, _) = index::build(&self.index_root, &passages, &|_, _| {})?;
+        *self.reader.write().unwrap_or_else(|p| p.into_inner()) = reader;
+        Ok(())
     }
 
     fn planner<'a>(&'a self, searcher: &'a tantivy::Searcher) -> Planner<'a> {
@@ -299,7 +325,11 @@ impl Engine {
 
     /// Both sides' candidates, fused and judged.
     fn gather(&self, question: &str) -> Result<Explanation, SearchError> {
-        let searcher = self.reader.searcher();
+        let searcher = self
+            .reader
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .searcher();
         let mut analyzer = self.analyzer.clone();
         let planner = self.planner(&searcher);
         let plan = planner.plan(question, &mut analyzer);
@@ -397,6 +427,8 @@ enum SearchError {
     Index(#[from] tantivy::TantivyError),
     #[error(transparent)]
     Model(#[from] ModelError),
+    #[error("the index search panicked")]
+    Panicked,
 }
 
 /// Makes any member text safe to analyse: no control characters, straight

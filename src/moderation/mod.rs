@@ -4,7 +4,6 @@
 //! the bot's admin commands and the `corpus` command line share this code.
 
 pub mod audit;
-pub mod durable;
 pub mod feedback;
 pub mod live;
 pub mod store;

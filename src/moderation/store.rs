@@ -4,6 +4,13 @@
 //! change is audited. The Discord admin commands and `infusion-faq corpus …`
 //! both go through [`CorpusStore`].
 //!
+//! Every change holds the corpus folder's write lock ([`crate::storage::lock`]) from
+//! its checks to its audit line, so changes from several processes take
+//! turns: version numbers are unique, a second `add` of one id is refused,
+//! and a confirmed replacement whose article changed since its preview is
+//! refused too ([`ModerationError::ChangedMeanwhile`]). A change whose audit
+//! line cannot be written is not made.
+//!
 //! Order of a change: the new version is saved in the history, then the live
 //! file is replaced, then the audit entry is appended. A crash before the live
 //! write leaves the old corpus (and a spare history version); after it, the
@@ -20,12 +27,13 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::audit::{now, AuditEntry, AuditLog, AuditStatus};
-use super::durable::{remove_durably, write_atomic};
 use super::Actor;
 use crate::corpus::{
     is_article_file, parse_article, parse_synonyms, Article, Problem, Synonyms, SYNONYMS_FILE,
 };
 use crate::engine::passage::passages_of;
+use crate::storage::durable::{remove_durably, write_atomic};
+use crate::storage::lock::WriteLock;
 
 /// Folder (inside the corpus folder) holding every version and the audit log.
 pub const HISTORY_DIR: &str = ".history";
@@ -54,6 +62,8 @@ pub enum ModerationError {
         version: u32,
         available: String,
     },
+    #[error("{0:?} was changed meanwhile (by another moderator or process); nothing was written: preview it again")]
+    ChangedMeanwhile(String),
     #[error("that is already the current version of {0:?}; nothing changed")]
     Unchanged(String),
     #[error("cannot write {}: {source}", path.display())]
@@ -93,6 +103,9 @@ pub struct Preview {
     pub warnings: Vec<String>,
     /// For a replacement: what changed against the current version.
     pub changes: Option<String>,
+    /// For a replacement: the digest of the version it replaces, so that
+    /// the confirmed change can refuse to overwrite a newer one.
+    pub base: Option<String>,
 }
 
 /// What a moderator sees before confirming a new synonyms file.
@@ -156,6 +169,16 @@ impl CorpusStore {
 
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// Takes the corpus folder's write lock, then checks that the audit log
+    /// can be written: nothing is changed that cannot be audited.
+    fn lock(&self) -> Result<WriteLock, ModerationError> {
+        let path = self.dir.join(HISTORY_DIR).join("lock");
+        let lock = WriteLock::exclusive(&path).map_err(io(&path))?;
+        let log = self.audit_log();
+        log.check_writable().map_err(io(log.path()))?;
+        Ok(lock)
     }
 
     pub fn audit_log(&self) -> AuditLog {
@@ -242,6 +265,9 @@ impl CorpusStore {
         bytes: &[u8],
         actor: &Actor,
     ) -> Result<Change, ModerationError> {
+        // Validated before the lock, so a bad upload writes nothing at all.
+        parse_upload(file_name, bytes)?;
+        let _lock = self.lock()?;
         let preview = self.preview_add(file_name, bytes)?;
         let live = self.dir.join(format!("{}.md", preview.id));
         let version = self.save_version(&self.article_history(&preview.id), "md", bytes)?;
@@ -297,18 +323,27 @@ impl CorpusStore {
             return Err(ModerationError::Unchanged(id.to_string()));
         }
         let old = parse_article(Path::new(file_name), &current).ok();
-        Ok((preview(&article, old.as_ref()), path, current))
+        let mut preview = preview(&article, old.as_ref());
+        preview.base = Some(digest(&current));
+        Ok((preview, path, current))
     }
 
-    /// Replaces article `id` with `bytes`, keeping the old version.
+    /// Replaces article `id` with `bytes`, keeping the old version. With
+    /// `base` (a preview's), only if the article is still that version.
     pub fn replace(
         &self,
         id: &str,
         file_name: &str,
         bytes: &[u8],
+        base: Option<&str>,
         actor: &Actor,
     ) -> Result<Change, ModerationError> {
+        parse_upload(file_name, bytes)?;
+        let _lock = self.lock()?;
         let (preview, path, current) = self.check_replace(id, file_name, bytes)?;
+        if base.is_some_and(|base| preview.base.as_deref() != Some(base)) {
+            return Err(ModerationError::ChangedMeanwhile(id.to_string()));
+        }
         let history = self.article_history(id);
         let old_version = self.ensure_saved(&history, "md", &current)?;
         let new_version = self.save_version(&history, "md", bytes)?;
@@ -330,6 +365,7 @@ impl CorpusStore {
 
     /// Removes article `id`; its versions stay in the history for `restore`.
     pub fn remove(&self, id: &str, actor: &Actor) -> Result<Change, ModerationError> {
+        let _lock = self.lock()?;
         let (path, current) = self.current(id)?;
         let old_version = self.ensure_saved(&self.article_history(id), "md", &current)?;
         self.record(
@@ -363,6 +399,7 @@ impl CorpusStore {
         if id == SYNONYMS_ID {
             return self.restore_synonyms(number, actor);
         }
+        let _lock = self.lock()?;
         let history = self.article_history(id);
         let bytes = self.version_bytes(&history, id, "md", number)?;
         let current = self.locate(id)?;
@@ -431,6 +468,16 @@ impl CorpusStore {
 
     /// Validates and replaces the synonyms file, keeping the old version.
     pub fn replace_synonyms(&self, bytes: &[u8], actor: &Actor) -> Result<Change, ModerationError> {
+        parse_synonyms(&self.dir.join(SYNONYMS_FILE), bytes).map_err(ModerationError::Invalid)?;
+        let _lock = self.lock()?;
+        self.replace_synonyms_locked(bytes, actor)
+    }
+
+    fn replace_synonyms_locked(
+        &self,
+        bytes: &[u8],
+        actor: &Actor,
+    ) -> Result<Change, ModerationError> {
         let path = self.dir.join(SYNONYMS_FILE);
         let (synonyms, current) = self.check_synonyms(&path, bytes)?;
         let history = self.dir.join(HISTORY_DIR).join("synonyms");
@@ -462,9 +509,10 @@ impl CorpusStore {
 
     /// Makes version `number` of the synonyms file current again.
     pub fn restore_synonyms(&self, number: u32, actor: &Actor) -> Result<Change, ModerationError> {
+        let _lock = self.lock()?;
         let history = self.dir.join(HISTORY_DIR).join("synonyms");
         let bytes = self.version_bytes(&history, SYNONYMS_ID, "toml", number)?;
-        self.replace_synonyms(&bytes, actor)
+        self.replace_synonyms_locked(&bytes, actor)
     }
 
     /// Every article file, by id.
@@ -647,6 +695,15 @@ impl CorpusStore {
     }
 }
 
+/// The sha256 of a file's bytes, in hex.
+fn digest(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// Parses an upload as an article, naming it by the uploaded file name.
 fn parse_upload(file_name: &str, bytes: &[u8]) -> Result<Article, ModerationError> {
     let name = Path::new(file_name)
@@ -737,6 +794,7 @@ fn preview(article: &Article, old: Option<&Article>) -> Preview {
         passages,
         warnings,
         changes,
+        base: None,
     }
 }
 
@@ -813,6 +871,47 @@ mod tests {
     }
 
     #[test]
+    fn a_replacement_confirmed_after_another_change_is_refused() {
+        let (dir, store) = store();
+        store
+            .add("a.md", &article("a", "First."), &tester())
+            .unwrap();
+        let mine = article("a", "Mine.");
+        let preview = store.preview_replace("a", "a.md", &mine).unwrap();
+        let theirs = article("a", "Theirs.");
+        store
+            .replace("a", "a.md", &theirs, None, &tester())
+            .unwrap();
+        let err = store
+            .replace("a", "a.md", &mine, preview.base.as_deref(), &tester())
+            .unwrap_err();
+        assert!(matches!(err, ModerationError::ChangedMeanwhile(_)), "{err}");
+        assert!(err.to_string().contains("preview it again"), "{err}");
+        assert_eq!(std::fs::read(dir.path().join("a.md")).unwrap(), theirs);
+        let fresh = store.preview_replace("a", "a.md", &mine).unwrap();
+        store
+            .replace("a", "a.md", &mine, fresh.base.as_deref(), &tester())
+            .unwrap();
+        assert_eq!(store.history("a").unwrap().len(), 3);
+    }
+
+    #[test]
+    fn a_change_that_cannot_be_audited_is_not_made() {
+        let (dir, store) = store();
+        // The audit log's place is taken by a folder: it cannot be appended to.
+        std::fs::create_dir_all(dir.path().join(".history/audit.jsonl")).unwrap();
+        let err = store
+            .add("a.md", &article("a", "Text."), &tester())
+            .unwrap_err();
+        assert!(matches!(err, ModerationError::Io { .. }), "{err}");
+        assert!(!dir.path().join("a.md").exists(), "no article written");
+        assert!(
+            !dir.path().join(".history/articles/a").exists(),
+            "no version kept without its audit line"
+        );
+    }
+
+    #[test]
     fn replace_then_restore_round_trips_byte_for_byte() {
         let (dir, store) = store();
         let original = article("a", "## One\n\nOriginal text.");
@@ -827,7 +926,9 @@ mod tests {
                 .contains("1 section added"),
             "{preview:?}"
         );
-        let change = store.replace("a", "upload.md", &newer, &tester()).unwrap();
+        let change = store
+            .replace("a", "upload.md", &newer, None, &tester())
+            .unwrap();
         assert_eq!((change.old_version, change.new_version), (Some(1), Some(2)));
         assert_eq!(
             std::fs::read(dir.path().join("shipped-name.md")).unwrap(),
@@ -876,11 +977,11 @@ mod tests {
             .add("a.md", &article("a", "Text."), &tester())
             .unwrap();
         assert!(matches!(
-            store.replace("a", "x.md", &article("b", "Text."), &tester()),
+            store.replace("a", "x.md", &article("b", "Text."), None, &tester()),
             Err(ModerationError::IdMismatch { .. })
         ));
         assert!(matches!(
-            store.replace("a", "x.md", &article("a", "Text."), &tester()),
+            store.replace("a", "x.md", &article("a", "Text."), None, &tester()),
             Err(ModerationError::Unchanged(_))
         ));
         assert!(matches!(

@@ -8,4 +8,5 @@ mod corpus_commands;
 mod corpus_curation;
 mod engine_api;
 mod quality;
+mod reliability;
 mod util;

@@ -212,6 +212,8 @@ pub enum Change {
         id: String,
         file_name: String,
         bytes: Vec<u8>,
+        /// The previewed version's digest: a newer one is not overwritten.
+        base: Option<String>,
     },
     Remove {
         id: String,
@@ -243,7 +245,8 @@ pub async fn apply(ctx: Context<'_>, change: Change) -> Result<Reply, Error> {
                 id,
                 file_name,
                 bytes,
-            } => store.replace(&id, &file_name, &bytes, &actor),
+                base,
+            } => store.replace(&id, &file_name, &bytes, base.as_deref(), &actor),
             Change::Remove { id } => store.remove(&id, &actor),
             Change::Restore { id, version } => store.restore(&id, version, &actor),
             Change::Synonyms { bytes } => store.replace_synonyms(&bytes, &actor),

@@ -37,6 +37,7 @@ pub async fn replace(
         id,
         file_name: file.filename,
         bytes,
+        base: preview.base.clone(),
     };
     confirm_and_apply(ctx, question, "Replace it", change).await
 }

@@ -463,6 +463,7 @@ mod tests {
             passages: 600,
             warnings: vec!["w".repeat(2000); 5],
             changes: Some("c".repeat(3000)),
+            base: None,
         };
         let reply = super::preview("Add this article?", &preview);
         assert!(reply.within_limits(), "{reply:?}");

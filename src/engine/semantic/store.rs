@@ -104,7 +104,7 @@ impl VectorCache {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        crate::moderation::durable::write_atomic(path, &body)
+        crate::storage::durable::write_atomic(path, &body)
     }
 }
 

@@ -47,11 +47,31 @@ pub fn append_line(path: &Path, line: &str) -> io::Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    let mut file = OpenOptions::new().create(true).append(true).open(path)?;
-    let mut bytes = line.trim_end_matches('\n').as_bytes().to_vec();
+    let mut file = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .read(true)
+        .open(path)?;
+    let mut bytes = Vec::with_capacity(line.len() + 2);
+    // A line torn by a crash would swallow this one: start afresh after it.
+    if ends_without_newline(&mut file)? {
+        bytes.push(b'\n');
+    }
+    bytes.extend_from_slice(line.trim_end_matches('\n').as_bytes());
     bytes.push(b'\n');
     file.write_all(&bytes)?;
     file.sync_all()
+}
+
+fn ends_without_newline(file: &mut File) -> io::Result<bool> {
+    use std::io::{Read, Seek, SeekFrom};
+    if file.metadata()?.len() == 0 {
+        return Ok(false);
+    }
+    file.seek(SeekFrom::End(-1))?;
+    let mut last = [0u8; 1];
+    file.read_exact(&mut last)?;
+    Ok(last[0] != b'\n')
 }
 
 /// Flushes a folder's entries (new, renamed, removed files) to disk.
