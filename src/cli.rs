@@ -2,15 +2,16 @@
 //! arguments and prints errors. Output goes to the writer given, so tests can
 //! read it.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal, Read, Write};
 use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
 
 use crate::config::Config;
-use crate::corpus::{Corpus, CorpusError};
+use crate::corpus::{Corpus, CorpusError, MAX_ARTICLE_BYTES, MAX_SYNONYMS_BYTES};
 use crate::engine::Engine;
+use crate::storage::read::read_capped;
 use crate::{eval, render};
 
 /// `ask`: one question, or one per line from standard input.
@@ -52,15 +53,26 @@ pub fn ask(
         if interactive {
             eprint!("question> ");
         }
-        let mut line = String::new();
+        let mut bytes = Vec::new();
         if stdin
             .lock()
-            .read_line(&mut line)
+            .take(MAX_LINE_BYTES)
+            .read_until(b'\n', &mut bytes)
             .context("cannot read standard input")?
             == 0
         {
             break;
         }
+        if bytes.len() as u64 == MAX_LINE_BYTES && !bytes.ends_with(b"\n") {
+            // Over-long: skip the rest of it, report it once.
+            skip_line(&mut stdin.lock()).context("cannot read standard input")?;
+            eprintln!("skipped a line of over {} KiB", MAX_LINE_BYTES / 1024);
+            continue;
+        }
+        let Ok(line) = String::from_utf8(bytes) else {
+            eprintln!("skipped a line that is not UTF-8 text");
+            continue;
+        };
         if line.trim().is_empty() {
             continue;
         }
@@ -68,6 +80,25 @@ pub fn ask(
         out.flush()?;
     }
     Ok(())
+}
+
+/// A question on standard input longer than this is not a question.
+const MAX_LINE_BYTES: u64 = 64 * 1024;
+
+/// Reads past the end of the current line, holding none of it.
+fn skip_line(input: &mut impl BufRead) -> std::io::Result<()> {
+    loop {
+        let buf = input.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(());
+        }
+        if let Some(i) = buf.iter().position(|&b| b == b'\n') {
+            input.consume(i + 1);
+            return Ok(());
+        }
+        let n = buf.len();
+        input.consume(n);
+    }
 }
 
 /// How the engine understood a question: its concepts with their weights,
@@ -268,8 +299,9 @@ pub fn corpus(config: &Config, command: &CorpusCommand, out: &mut dyn Write) -> 
     let store = CorpusStore::new(&config.corpus);
     let actor = Actor::command_line();
     let read = |file: &Path| -> Result<(String, Vec<u8>)> {
-        let bytes =
-            std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+        // Checked before reading: `corpus add /dev/zero` is refused at once.
+        let cap = MAX_ARTICLE_BYTES.max(MAX_SYNONYMS_BYTES) as u64;
+        let bytes = read_capped(file, cap).context("cannot read the upload")?;
         let name = file.file_name().map_or_else(
             || "upload.md".to_string(),
             |n| n.to_string_lossy().into_owned(),
@@ -308,16 +340,24 @@ pub fn corpus(config: &Config, command: &CorpusCommand, out: &mut dyn Write) -> 
                     .reviewed
                     .map(|d| format!(", reviewed {d}"))
                     .unwrap_or_default();
-                writeln!(
-                    out,
+                let line = format!(
                     "{}  {} ({}{reviewed})  [{}]",
                     a.id, a.title, a.publisher, a.file
-                )?;
+                );
+                writeln!(out, "{}", render::printable(&line))?;
             }
             None
         }
         CorpusCommand::Show { id } => {
-            out.write_all(&store.current(id)?.1)?;
+            // Byte for byte into a file or a pipe (to edit and replace);
+            // on a terminal, without control characters.
+            let bytes = store.current(id)?.1;
+            if std::io::stdout().is_terminal() {
+                let text = String::from_utf8_lossy(&bytes);
+                out.write_all(render::printable(&text).as_bytes())?;
+            } else {
+                out.write_all(&bytes)?;
+            }
             None
         }
         CorpusCommand::Audit => {
@@ -332,19 +372,19 @@ pub fn corpus(config: &Config, command: &CorpusCommand, out: &mut dyn Write) -> 
                     AuditStatus::Interrupted => "  [interrupted by a crash: not applied]",
                     _ => "",
                 };
-                writeln!(
-                    out,
+                let line = format!(
                     "{}  {} ({})  {} {} {versions}  {}{note}",
                     e.time, e.actor.name, e.actor.id, e.action, e.target, e.summary
-                )?;
+                );
+                writeln!(out, "{}", render::printable(&line))?;
             }
             None
         }
     };
     if let Some(change) = change {
-        writeln!(out, "{}", change.summary)?;
+        writeln!(out, "{}", render::printable(&change.summary))?;
         for warning in &change.warnings {
-            writeln!(out, "  warning: {warning}")?;
+            writeln!(out, "  warning: {}", render::printable(warning))?;
         }
         // Rebuild now, so the next question is answered from the new corpus
         // at once; running bots pick the change up by watching the folder.

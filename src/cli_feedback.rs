@@ -38,7 +38,12 @@ pub fn gaps(
     if json {
         writeln!(out, "{}", serde_json::to_string(&gaps)?)?;
     } else {
-        write!(out, "{}", render_gaps(&gaps, guild))?;
+        // Members' words: no control character reaches the terminal.
+        write!(
+            out,
+            "{}",
+            crate::render::printable(&render_gaps(&gaps, guild))
+        )?;
     }
     Ok(())
 }

@@ -8,6 +8,10 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::engine::{EngineSettings, Paths};
+use crate::storage::read::read_capped;
+
+/// A config file is a few dozen lines; anything this large is not one.
+const MAX_CONFIG_BYTES: u64 = 256 * 1024;
 
 /// Environment variable holding the bot token; it wins over the file.
 pub const TOKEN_ENV: &str = "DISCORD_TOKEN";
@@ -17,12 +21,8 @@ pub const VECTOR_CACHE_ENV: &str = "INFUSION_FAQ_VECTOR_CACHE";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read the config file {}: {source}", path.display())]
-    Read {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error("cannot read the config file {0}")]
+    Read(#[source] crate::storage::read::ReadError),
     #[error("the config file {}:{line}: {message}", path.display())]
     Parse {
         path: PathBuf,
@@ -194,18 +194,29 @@ impl Config {
     }
 
     fn from_file(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        let bytes = read_capped(path, MAX_CONFIG_BYTES).map_err(ConfigError::Read)?;
+        let text = String::from_utf8(bytes).map_err(|_| ConfigError::Parse {
             path: path.to_path_buf(),
-            source,
+            line: 1,
+            message: "the file is not UTF-8 text".to_string(),
         })?;
         let mut config: Config = toml::from_str(&text).map_err(|err| {
             let (line, message) = crate::toml_error::locate(&err, &text);
             ConfigError::Parse {
                 path: path.to_path_buf(),
                 line,
-                message,
+                message: without_values(&message, text.lines().nth(line - 1)),
             }
         })?;
+        if let Some(level) = &config.log_level {
+            if !LOG_LEVELS.contains(&level.to_ascii_lowercase().as_str()) {
+                return Err(ConfigError::Parse {
+                    path: path.to_path_buf(),
+                    line: line_of_key(&text, "log_level"),
+                    message: format!("`log_level` must be one of {}", LOG_LEVELS.join(", ")),
+                });
+            }
+        }
         // `join` keeps an absolute path as it is.
         let base = path.parent().unwrap_or(Path::new("."));
         for path in [
@@ -228,6 +239,46 @@ impl Config {
             index: self.index.clone(),
         }
     }
+}
+
+/// The levels `log_level` may name.
+const LOG_LEVELS: [&str; 5] = ["error", "warn", "info", "debug", "trace"];
+
+/// A config error's message names the key (read off the offending line)
+/// and never repeats its value: a token pasted under the wrong key must not
+/// end up in a terminal or a log.
+fn without_values(message: &str, line: Option<&str>) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut quoted = false;
+    for c in message.chars() {
+        match c {
+            '"' if !quoted => {
+                quoted = true;
+                out.push_str("(value not shown)");
+            }
+            '"' => quoted = false,
+            _ if !quoted => out.push(c),
+            _ => {}
+        }
+    }
+    // "invalid type: integer `123`, expected …": the backticks quote a value.
+    let typed = regex::Regex::new(r"(invalid (?:type|value|length): [a-z ]+?) `[^`]*`")
+        .expect("a valid pattern");
+    let out = typed.replace_all(&out, "$1 (value not shown)");
+    let key = line
+        .and_then(|l| l.split_once('='))
+        .map(|(key, _)| key.trim())
+        .filter(|key| !key.is_empty() && key.len() <= 64 && !key.contains(char::is_control));
+    match key {
+        Some(key) => format!("`{key}`: {out}"),
+        None => out.into_owned(),
+    }
+}
+
+fn line_of_key(text: &str, key: &str) -> usize {
+    text.lines()
+        .position(|l| l.trim_start().starts_with(key))
+        .map_or(1, |i| i + 1)
 }
 
 #[cfg(test)]

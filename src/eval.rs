@@ -12,12 +12,8 @@ use crate::engine::{Engine, Verdict};
 
 #[derive(Debug, thiserror::Error)]
 pub enum EvalError {
-    #[error("cannot read the question set {}: {source}", path.display())]
-    Read {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error("cannot read the question set {0}")]
+    Read(#[source] crate::storage::read::ReadError),
     #[error("the question set {}:{line} does not parse: {message}", path.display())]
     Parse {
         path: PathBuf,
@@ -63,11 +59,16 @@ pub struct Case {
     pub tag: Option<String>,
 }
 
+/// A question set of thousands of cases is well under this.
+const MAX_SET_BYTES: u64 = 16 << 20;
+
 /// Reads and checks a question set; nothing is scored when any case is bad.
 pub fn load_cases(path: &Path) -> Result<Vec<Case>, EvalError> {
-    let text = std::fs::read_to_string(path).map_err(|source| EvalError::Read {
+    let bytes = crate::storage::read::read_capped(path, MAX_SET_BYTES).map_err(EvalError::Read)?;
+    let text = String::from_utf8(bytes).map_err(|_| EvalError::Parse {
         path: path.to_path_buf(),
-        source,
+        line: 1,
+        message: "the file is not UTF-8 text".to_string(),
     })?;
     let raw: RawSet = toml::from_str(&text).map_err(|err| {
         let (line, message) = crate::toml_error::locate(&err, &text);

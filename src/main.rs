@@ -169,9 +169,29 @@ fn serve(config: Config) -> anyhow::Result<()> {
     runtime.block_on(infusion_faq::discord::serve(config))
 }
 
-/// One line: the error and its causes.
+/// One line: the error and its causes, each once (a message that already
+/// quotes its cause is not followed by it again). A closed pipe (`… | head`)
+/// is not an error: the reader had enough.
 fn fail(err: &anyhow::Error) -> ExitCode {
-    eprintln!("error: {err:#}");
+    let broken_pipe = err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    });
+    if broken_pipe {
+        return ExitCode::SUCCESS;
+    }
+    let mut line = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if !line.contains(&text) {
+            if !line.is_empty() {
+                line.push_str(": ");
+            }
+            line.push_str(&text);
+        }
+    }
+    eprintln!("error: {}", infusion_faq::render::printable(&line));
     ExitCode::FAILURE
 }
 

@@ -9,7 +9,9 @@ use crate::engine::{Hit, Verdict};
 const BOLD: &str = "\x1b[1m";
 const RESET: &str = "\x1b[0m";
 
-/// Renders a verdict; `bold` marks matched words with ANSI bold.
+/// Renders a verdict; `bold` marks the answer with ANSI bold. Text from the
+/// articles is made [`printable`] first: only this module's own escape
+/// codes reach the terminal.
 pub fn plain_text(verdict: &Verdict, bold: bool) -> String {
     let mut out = String::new();
     match verdict {
@@ -28,7 +30,11 @@ pub fn plain_text(verdict: &Verdict, bold: bool) -> String {
                 "The articles I quote from do not cover that question, so I won't guess.\n",
             );
             if !suggestions.is_empty() {
-                let _ = writeln!(out, "They do cover: {}.", suggestions.join("; "));
+                let _ = writeln!(
+                    out,
+                    "They do cover: {}.",
+                    printable(&suggestions.join("; "))
+                );
             }
             out.push('\n');
         }
@@ -41,16 +47,22 @@ pub fn plain_text(verdict: &Verdict, bold: bool) -> String {
 fn write_hits(out: &mut String, hits: &[Hit], bold: bool) {
     for (n, hit) in hits.iter().enumerate() {
         let citation = hit.passage.citation();
-        let _ = writeln!(out, "{}. {} — {}", n + 1, citation.title, citation.section);
-        let text = if bold {
-            mark(&hit.passage.text, hit.marked())
-        } else {
-            hit.passage.text.clone()
-        };
+        let _ = writeln!(
+            out,
+            "{}. {} — {}",
+            n + 1,
+            printable(&citation.title),
+            printable(&citation.section)
+        );
+        let text = mark(&hit.passage.text, if bold { hit.marked() } else { &[] });
         for line in text.lines() {
             let _ = writeln!(out, "   {line}");
         }
-        let mut source = format!("   — {}, {}", citation.publisher, citation.url);
+        let mut source = format!(
+            "   — {}, {}",
+            printable(&citation.publisher),
+            printable(&citation.url)
+        );
         if let Some(date) = citation.reviewed.as_ref().or(citation.published.as_ref()) {
             let _ = write!(source, " ({date})");
         }
@@ -65,13 +77,13 @@ fn mark(text: &str, ranges: &[std::ops::Range<usize>]) -> String {
         if r.start < at || r.end > text.len() {
             continue;
         }
-        out.push_str(&text[at..r.start]);
+        out.push_str(&printable(&text[at..r.start]));
         out.push_str(BOLD);
-        out.push_str(&text[r.start..r.end]);
+        out.push_str(&printable(&text[r.start..r.end]));
         out.push_str(RESET);
         at = r.end;
     }
-    out.push_str(&text[at..]);
+    out.push_str(&printable(&text[at..]));
     out
 }
 

@@ -323,3 +323,23 @@ fn a_broken_database_is_a_one_line_error_naming_it() {
 fn display(path: &Path) -> String {
     path.display().to_string()
 }
+
+#[test]
+fn recorded_questions_with_control_characters_never_reach_the_terminal_raw() {
+    let setup = Setup::new();
+    let store = setup.store(0);
+    store
+        .record_unanswered(
+            Some(GUILD),
+            Some("evil \u{1b}]0;pwned\u{7} \u{1b}[2J nul\u{0} question"),
+        )
+        .unwrap();
+    drop(store);
+    let out = setup.run(&["gaps"]);
+    let text = out.ok();
+    assert!(text.contains("evil"), "{text}");
+    assert!(
+        !text.contains(['\u{1b}', '\u{7}', '\u{0}']),
+        "raw control characters: {text:?}"
+    );
+}

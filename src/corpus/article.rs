@@ -9,10 +9,16 @@ use std::path::Path;
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Deserialize;
 
-use super::problem::{line_of, Problem};
+use super::problem::{LineIndex, Problem};
 
 /// Largest article file accepted; larger ones are almost surely not articles.
 pub const MAX_ARTICLE_BYTES: usize = 1024 * 1024;
+/// Most headings an article may have (the shipped ones have a few dozen).
+pub const MAX_HEADINGS: usize = 2_000;
+/// Most entries of a front-matter list (`references`).
+pub const MAX_REFERENCES: usize = 200;
+/// The id that names the synonyms file in history and restore.
+pub const RESERVED_ID: &str = "synonyms";
 
 /// Who published an article and where, as its front matter says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -158,7 +164,8 @@ fn split_front_matter<'a>(
         if line.trim_end() == "+++" {
             let front = &text[front_start..offset];
             let body_start = offset + line.len();
-            return Ok((front, &text[body_start..], line_of(text, body_start)));
+            let body_line = text[..body_start].matches('\n').count() + 1;
+            return Ok((front, &text[body_start..], body_line));
         }
         offset += line.len();
     }
@@ -186,6 +193,48 @@ fn parse_front_matter(path: &Path, front: &str) -> Result<ArticleMeta, Vec<Probl
             .map_or(2, |i| i + 2)
     };
     let mut problems = Vec::new();
+    if raw.id == RESERVED_ID {
+        problems.push(Problem::at(
+            path,
+            line_of_key("id"),
+            format!("the id {RESERVED_ID:?} is reserved: it names the synonyms file in history and restore; choose another id"),
+        ));
+    }
+    let texts = [
+        ("id", Some(&raw.id)),
+        ("title", Some(&raw.title)),
+        ("publisher", Some(&raw.publisher)),
+        ("url", Some(&raw.url)),
+        ("summary", raw.summary.as_ref()),
+    ];
+    // One problem for the references at most: each costs a search for its line.
+    let references = raw
+        .references
+        .iter()
+        .find(|r| r.chars().any(|c| c.is_control()))
+        .map(|r| ("references", Some(r)));
+    for (key, value) in texts.into_iter().chain(references) {
+        if let Some(c) = value.and_then(|v| v.chars().find(|c| c.is_control())) {
+            problems.push(Problem::at(
+                path,
+                line_of_key(key),
+                format!(
+                    "{key} contains a control character (U+{:04X}): remove it",
+                    c as u32
+                ),
+            ));
+        }
+    }
+    if raw.references.len() > MAX_REFERENCES {
+        problems.push(Problem::at(
+            path,
+            line_of_key("references"),
+            format!(
+                "{} references; at most {MAX_REFERENCES} are accepted",
+                raw.references.len()
+            ),
+        ));
+    }
     if !is_slug(&raw.id) {
         problems.push(Problem::at(
             path,
@@ -262,7 +311,9 @@ fn parse_body(
     body_line: usize,
     problems: &mut Vec<Problem>,
 ) -> Vec<Section> {
-    let line_at = |offset: usize| line_of(body, offset) + body_line - 1;
+    let lines = LineIndex::new(body);
+    let line_at = |offset: usize| lines.line(offset) + body_line - 1;
+    let mut headings = 0usize;
     let mut sections = vec![Section {
         heading_path: Vec::new(),
         line: body_line,
@@ -277,6 +328,15 @@ fn parse_body(
     for (event, range) in Parser::new_ext(body, Options::empty()).into_offset_iter() {
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
+                headings += 1;
+                if headings > MAX_HEADINGS {
+                    problems.push(Problem::at(
+                        path,
+                        line_at(range.start),
+                        format!("more than {MAX_HEADINGS} headings: split the article into several files"),
+                    ));
+                    return sections;
+                }
                 heading = Some((level, String::new(), line_at(range.start)));
             }
             Event::End(TagEnd::Heading(_)) => {

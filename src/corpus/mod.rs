@@ -14,9 +14,14 @@ use sha2::{Digest, Sha256};
 
 pub use article::{
     is_slug, parse_article, Article, ArticleMeta, Block, BlockKind, Section, MAX_ARTICLE_BYTES,
+    MAX_HEADINGS, RESERVED_ID,
 };
 pub use problem::{CorpusError, Problem};
-pub use synonyms::{parse_synonyms, SynonymGroup, Synonyms, SYNONYMS_FILE};
+pub use synonyms::{
+    parse_synonyms, SynonymGroup, Synonyms, MAX_SYNONYMS_BYTES, MAX_SYNONYM_GROUPS, SYNONYMS_FILE,
+};
+
+use crate::storage::read::{read_capped, ReadError};
 
 /// A validated snapshot of the corpus folder.
 #[derive(Debug, Clone)]
@@ -37,6 +42,54 @@ pub fn is_article_file(path: &Path) -> bool {
         && !name.starts_with('.')
 }
 
+/// The corpus files of a folder, by kind: regular article files, and the
+/// entries with an article's or the synonyms file's name that are not
+/// regular files (symbolic links, folders, devices). The folder is a
+/// boundary: a link could make the bot quote any file on the machine, so
+/// such entries are refused, never read. (A linked corpus folder itself is
+/// fine.)
+pub fn corpus_entries(dir: &Path) -> std::io::Result<(Vec<PathBuf>, Vec<PathBuf>)> {
+    let mut files = Vec::new();
+    let mut refused = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        let named = is_article_file(&path) || entry.file_name() == SYNONYMS_FILE;
+        if !named {
+            continue;
+        }
+        match entry.file_type() {
+            Ok(kind) if kind.is_file() => {
+                if entry.file_name() != SYNONYMS_FILE {
+                    files.push(path);
+                }
+            }
+            _ => refused.push(path),
+        }
+    }
+    files.sort();
+    refused.sort();
+    Ok((files, refused))
+}
+
+/// A corpus file's bytes, within `cap`, or the problem to report.
+pub fn read_corpus_file(path: &Path, cap: usize) -> Result<Vec<u8>, Problem> {
+    read_capped(path, cap as u64).map_err(|err| match err {
+        ReadError::TooLarge { size, .. } => Problem::file(
+            path,
+            format!(
+                "the file is {} KiB; at most {} KiB is accepted",
+                size / 1024,
+                cap / 1024
+            ),
+        ),
+        ReadError::NotAFile { .. } => Problem::file(path, "not a regular file"),
+        ReadError::Io { source, .. } => {
+            Problem::file(path, format!("cannot read the file: {source}"))
+        }
+    })
+}
+
 impl Corpus {
     /// Reads and validates the whole folder.
     pub fn load(dir: &Path) -> Result<Corpus, CorpusError> {
@@ -44,22 +97,25 @@ impl Corpus {
             path: dir.to_path_buf(),
             source,
         };
-        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-            .map_err(folder_error)?
-            .filter_map(|entry| entry.ok().map(|e| e.path()))
-            .filter(|p| p.is_file() && is_article_file(p))
-            .collect();
-        files.sort();
+        let (files, refused) = corpus_entries(dir).map_err(folder_error)?;
 
         let mut hasher = Sha256::new();
-        let mut problems = Vec::new();
+        let mut problems: Vec<Problem> = refused
+            .iter()
+            .map(|path| {
+                Problem::file(
+                    path,
+                    "not a regular file (a symbolic link?): the corpus folder holds article files only; copy the file in instead",
+                )
+            })
+            .collect();
         let mut articles = Vec::with_capacity(files.len());
         let mut ids: HashMap<String, PathBuf> = HashMap::new();
         for path in &files {
-            let bytes = match std::fs::read(path) {
+            let bytes = match read_corpus_file(path, MAX_ARTICLE_BYTES) {
                 Ok(bytes) => bytes,
-                Err(err) => {
-                    problems.push(Problem::file(path, format!("cannot read the file: {err}")));
+                Err(problem) => {
+                    problems.push(problem);
                     continue;
                 }
             };
@@ -86,23 +142,19 @@ impl Corpus {
         }
 
         let synonyms_path = dir.join(SYNONYMS_FILE);
-        let synonyms = match std::fs::read(&synonyms_path) {
-            Ok(bytes) => {
+        let present = std::fs::symlink_metadata(&synonyms_path).is_ok_and(|m| m.is_file());
+        // A synonyms entry that is not a regular file is among `refused`.
+        let synonyms = match present.then(|| read_corpus_file(&synonyms_path, MAX_SYNONYMS_BYTES)) {
+            None => Synonyms::default(),
+            Some(Ok(bytes)) => {
                 hash_file(&mut hasher, &synonyms_path, &bytes);
-                match parse_synonyms(&synonyms_path, &bytes) {
-                    Ok(synonyms) => synonyms,
-                    Err(mut found) => {
-                        problems.append(&mut found);
-                        Synonyms::default()
-                    }
-                }
+                parse_synonyms(&synonyms_path, &bytes).unwrap_or_else(|mut found| {
+                    problems.append(&mut found);
+                    Synonyms::default()
+                })
             }
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Synonyms::default(),
-            Err(err) => {
-                problems.push(Problem::file(
-                    &synonyms_path,
-                    format!("cannot read the file: {err}"),
-                ));
+            Some(Err(problem)) => {
+                problems.push(problem);
                 Synonyms::default()
             }
         };

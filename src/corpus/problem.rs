@@ -64,12 +64,41 @@ fn summarize(problems: &[Problem]) -> String {
     }
 }
 
-/// 1-based line number of a byte offset in `text`.
-pub(crate) fn line_of(text: &str, offset: usize) -> usize {
-    let end = offset.min(text.len());
-    text.as_bytes()[..end]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+/// Where each line of a text starts, found once, so that locating a heading
+/// or a term is a binary search rather than a count from the top (which made
+/// checking a long file quadratic).
+#[derive(Debug, Clone)]
+pub(crate) struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub(crate) fn new(text: &str) -> LineIndex {
+        let starts = std::iter::once(0)
+            .chain(
+                text.bytes()
+                    .enumerate()
+                    .filter(|(_, b)| *b == b'\n')
+                    .map(|(i, _)| i + 1),
+            )
+            .collect();
+        LineIndex { starts }
+    }
+
+    /// 1-based line number of a byte offset.
+    pub(crate) fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&start| start <= offset)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_found_from_one_index() {
+        let lines = LineIndex::new("a\nbc\n\nd");
+        let found: Vec<usize> = [0, 1, 2, 4, 5, 6, 7, 99].map(|o| lines.line(o)).to_vec();
+        assert_eq!(found, [1, 1, 2, 2, 3, 4, 4, 4]);
+    }
 }

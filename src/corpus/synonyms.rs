@@ -7,10 +7,15 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::problem::{line_of, Problem};
+use super::problem::{LineIndex, Problem};
 
 /// The file name inside the corpus folder.
 pub const SYNONYMS_FILE: &str = "synonyms.toml";
+
+/// Largest synonyms file accepted, and most groups in it: enough for every
+/// drug and lay word many times over, and cheap to load on every question.
+pub const MAX_SYNONYMS_BYTES: usize = 256 * 1024;
+pub const MAX_SYNONYM_GROUPS: usize = 5_000;
 
 /// Validated groups; every term is trimmed and non-empty, and no term is in
 /// two groups.
@@ -53,12 +58,33 @@ fn fold(term: &str) -> String {
 
 /// Parses and validates the synonyms file; every problem carries its line.
 pub fn parse_synonyms(path: &Path, bytes: &[u8]) -> Result<Synonyms, Vec<Problem>> {
+    if bytes.len() > MAX_SYNONYMS_BYTES {
+        return Err(vec![Problem::file(
+            path,
+            format!(
+                "the synonyms file is {} KiB; at most {} KiB is accepted",
+                bytes.len() / 1024,
+                MAX_SYNONYMS_BYTES / 1024
+            ),
+        )]);
+    }
     let text = std::str::from_utf8(bytes)
         .map_err(|_| vec![Problem::file(path, "the synonyms file is not UTF-8 text")])?;
     let raw: RawFile = toml::from_str(text).map_err(|err| {
         let (line, message) = crate::toml_error::locate(&err, text);
         vec![Problem::at(path, line, message)]
     })?;
+    if raw.group.len() > MAX_SYNONYM_GROUPS {
+        return Err(vec![Problem::file(
+            path,
+            format!(
+                "the synonyms file has {} groups; at most {MAX_SYNONYM_GROUPS} are accepted",
+                raw.group.len()
+            ),
+        )]);
+    }
+    let lines = LineIndex::new(text);
+    let line_of = |_: &str, offset: usize| lines.line(offset);
     let mut problems = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut groups = Vec::with_capacity(raw.group.len());

@@ -17,9 +17,8 @@
 //! new one. Never a mix.
 //!
 //! The synonyms file's id is [`SYNONYMS_ID`] ("synonyms"): `history` and
-//! `restore` with that id mean the synonyms file. Article ids are slugs, so
-//! no article may take it: [`CorpusStore::preview_add`] (and so `add`)
-//! refuses it.
+//! `restore` with that id mean the synonyms file; article validation
+//! refuses it as an id, in `check` and `add` alike.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -29,17 +28,19 @@ use serde::Serialize;
 use super::audit::{now, AuditEntry, AuditLog, AuditStatus};
 use super::Actor;
 use crate::corpus::{
-    is_article_file, parse_article, parse_synonyms, Article, Problem, Synonyms, SYNONYMS_FILE,
+    corpus_entries, parse_article, parse_synonyms, Article, Problem, Synonyms, MAX_ARTICLE_BYTES,
+    MAX_SYNONYMS_BYTES, SYNONYMS_FILE,
 };
 use crate::engine::passage::passages_of;
 use crate::storage::durable::{remove_durably, write_atomic};
 use crate::storage::lock::WriteLock;
+use crate::storage::read::{read_capped, ReadError};
 
 /// Folder (inside the corpus folder) holding every version and the audit log.
 pub const HISTORY_DIR: &str = ".history";
 /// The id that names the synonyms file in `history`, `restore` and the
 /// audit log; no article may have it.
-pub const SYNONYMS_ID: &str = "synonyms";
+pub const SYNONYMS_ID: &str = crate::corpus::RESERVED_ID;
 /// A review date older than this many days earns a warning in a preview.
 const STALE_REVIEW_DAYS: u64 = 2 * 365;
 
@@ -52,8 +53,6 @@ pub enum ModerationError {
     UnknownId(String),
     #[error("an article with the id {0:?} already exists: use replace to change it")]
     Exists(String),
-    #[error("the id {0:?} is reserved: it names the synonyms file in history and restore; choose another id")]
-    ReservedId(String),
     #[error("the file's id is {found:?}, not {expected:?}: replace keeps an article's id")]
     IdMismatch { expected: String, found: String },
     #[error("{target:?} has no version {version} (versions: {available})")]
@@ -249,9 +248,6 @@ impl CorpusStore {
     /// Checks an upload meant to become a new article.
     pub fn preview_add(&self, file_name: &str, bytes: &[u8]) -> Result<Preview, ModerationError> {
         let article = parse_upload(file_name, bytes)?;
-        if article.meta.id == SYNONYMS_ID {
-            return Err(ModerationError::ReservedId(article.meta.id.clone()));
-        }
         if self.locate(&article.meta.id)?.is_some() {
             return Err(ModerationError::Exists(article.meta.id.clone()));
         }
@@ -427,11 +423,21 @@ impl CorpusStore {
     /// The synonyms file as it stands (empty when there is none).
     pub fn synonyms(&self) -> Result<Vec<u8>, ModerationError> {
         let path = self.dir.join(SYNONYMS_FILE);
-        match std::fs::read(&path) {
-            Ok(bytes) => Ok(bytes),
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-            Err(err) => Err(io(&path)(err)),
+        match std::fs::symlink_metadata(&path) {
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(err) => return Err(io(&path)(err)),
+            Ok(meta) if !meta.is_file() => {
+                return Err(ModerationError::Invalid(vec![Problem::file(
+                    &path,
+                    "not a regular file (a symbolic link?): replace it with the file itself",
+                )]))
+            }
+            Ok(_) => {}
         }
+        read_capped(&path, MAX_SYNONYMS_BYTES as u64).map_err(|err| match err {
+            ReadError::Io { source, .. } => io(&path)(source),
+            other => ModerationError::Invalid(vec![Problem::file(&path, other.to_string())]),
+        })
     }
 
     /// Checks an upload meant to replace the synonyms file (its problems
@@ -541,17 +547,19 @@ impl CorpusStore {
             .ok_or_else(|| ModerationError::UnknownId(id.to_string()))
     }
 
+    /// The regular article files (never a symbolic link: see
+    /// [`corpus_entries`]), each read within the article size limit; an
+    /// oversized one is left out, as `check` reports it.
     fn article_files(&self) -> Result<Vec<(PathBuf, Vec<u8>)>, ModerationError> {
-        let entries = std::fs::read_dir(&self.dir).map_err(io(&self.dir))?;
-        let mut files = Vec::new();
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_file() && is_article_file(&path) {
-                let bytes = std::fs::read(&path).map_err(io(&path))?;
-                files.push((path, bytes));
+        let (paths, _) = corpus_entries(&self.dir).map_err(io(&self.dir))?;
+        let mut files = Vec::with_capacity(paths.len());
+        for path in paths {
+            match read_capped(&path, MAX_ARTICLE_BYTES as u64) {
+                Ok(bytes) => files.push((path, bytes)),
+                Err(ReadError::Io { source, .. }) => return Err(io(&path)(source)),
+                Err(_) => {}
             }
         }
-        files.sort();
         Ok(files)
     }
 
@@ -1064,11 +1072,12 @@ mod tests {
             store.restore(SYNONYMS_ID, 9, &tester()),
             Err(ModerationError::UnknownVersion { .. })
         ));
-        // No article can take the id, so it is never ambiguous.
+        // No article can take the id (validation refuses it, as `check`
+        // does), so it is never ambiguous.
         let err = store
             .add("synonyms.md", &article("synonyms", "Text."), &tester())
             .unwrap_err();
-        assert!(matches!(err, ModerationError::ReservedId(_)), "{err}");
+        assert!(matches!(err, ModerationError::Invalid(_)), "{err}");
         assert!(err.to_string().contains("reserved"), "{err}");
         assert!(!dir.path().join("synonyms.md").exists());
     }

@@ -1,6 +1,8 @@
 //! Files that survive a crash and several processes: atomic, durable writes
-//! ([`durable`]) and the cross-process write lock ([`lock`]). The corpus
-//! store, the index and the vector cache all write through here.
+//! ([`durable`]), the cross-process write lock ([`lock`]) and capped reads
+//! of files others made ([`read`]). The corpus store, the index and the
+//! vector cache all go through here.
 
 pub mod durable;
 pub mod lock;
+pub mod read;

@@ -9,7 +9,7 @@ use infusion_faq::EngineSettings;
 use crate::util::repo;
 
 /// One engine for this file's tests; its index lives in a temporary folder.
-fn engine() -> &'static Engine {
+pub(crate) fn engine() -> &'static Engine {
     static ENGINE: OnceLock<(tempfile::TempDir, Engine)> = OnceLock::new();
     let (_, engine) = ENGINE.get_or_init(|| {
         let index = tempfile::tempdir().unwrap();

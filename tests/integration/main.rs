@@ -7,6 +7,8 @@ mod commands;
 mod corpus_commands;
 mod corpus_curation;
 mod engine_api;
+mod fuzz;
+mod hostile_files;
 mod quality;
 mod reliability;
 mod util;
