@@ -702,6 +702,13 @@ fn atoms(text: &str, bold: &[Range<usize>]) -> Vec<Atom> {
                 open_until = Some(r.end);
             }
         }
+        // No control character (ESC, NUL, the other C0 and C1 codes)
+        // reaches a member's screen.
+        let c = if c.is_control() && c != '\n' && c != '\t' {
+            '\u{fffd}'
+        } else {
+            c
+        };
         let following = chars.peek().map(|&(_, c)| c);
         let escape = match c {
             '\\' | '*' | '_' | '~' | '`' | '|' | '[' | ']' => true,
@@ -728,6 +735,13 @@ fn atoms(text: &str, bold: &[Range<usize>]) -> Vec<Atom> {
 mod tests {
     use super::*;
     use crate::corpus::parse_article;
+
+    #[test]
+    fn control_characters_never_reach_a_discord_message() {
+        let text = markdown("a\u{1b}[2Jb\u{0}c\nnext\tline", &[0..3], 100);
+        assert!(!text.contains(['\u{1b}', '\u{0}']), "{text:?}");
+        assert!(text.contains('\n') && text.contains('\t'), "{text:?}");
+    }
     use crate::engine::passage::Passage;
     use crate::engine::UrgentKind;
     use std::path::Path;
