@@ -244,3 +244,37 @@ fn a_build_keeps_the_previous_one_for_readers_of_the_old_corpus() {
     assert_eq!(builds, 2, "the current build and the previous one");
     assert!(!first.exists(), "older builds go");
 }
+
+#[test]
+fn answering_from_a_valid_index_writes_nothing_there_so_a_read_only_disk_serves() {
+    // The tests run as root, for whom permissions do not stop writes; so
+    // what a read-only disk needs is checked directly: not a byte, not a
+    // file (no lock file either) changes in the index folder.
+    let dir = TestDir::with_shipped_corpus();
+    dir.run(&["ask", ASK]).ok();
+    let before = dir.index_snapshot();
+    let names = |dir: &TestDir| -> Vec<PathBuf> {
+        let mut names: Vec<PathBuf> = walk(&dir.index());
+        names.sort();
+        names
+    };
+    let listed = names(&dir);
+    assert!(dir.run(&["ask", ASK]).ok().contains(ANSWER));
+    assert_eq!(dir.index_snapshot(), before);
+    assert_eq!(names(&dir), listed);
+}
+
+fn walk(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path.clone());
+            }
+            out.push(path);
+        }
+    }
+    out
+}
