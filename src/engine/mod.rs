@@ -11,6 +11,7 @@
 
 pub mod analysed;
 pub mod analysis;
+pub mod asking;
 pub mod index;
 pub mod lexicon;
 pub mod passage;

@@ -510,38 +510,15 @@ fn push_concept(plan: &mut QueryPlan, mut concept: Concept, asked: bool) {
     }
 }
 
-/// For each word, whether it stands in a sentence that asks. A message
-/// without any "?" asks with all its words.
+/// Whether each word stands in a sentence that asks (see [`super::asking`]).
 fn asking_words(question: &str, found: &[Word]) -> Vec<bool> {
-    if !question.contains('?') {
-        return vec![true; found.len()];
+    match super::asking::asking_ranges(question) {
+        None => vec![true; found.len()],
+        Some(ranges) => found
+            .iter()
+            .map(|w| ranges.iter().any(|r| w.start >= r.start && w.end <= r.end))
+            .collect(),
     }
-    // Sentence ends: a run of . ! ? followed by white space or the end.
-    let bytes = question.as_bytes();
-    let mut ends: Vec<(usize, bool)> = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if matches!(bytes[i], b'.' | b'!' | b'?') {
-            let start = i;
-            while i < bytes.len() && matches!(bytes[i], b'.' | b'!' | b'?') {
-                i += 1;
-            }
-            if i == bytes.len() || bytes[i].is_ascii_whitespace() {
-                ends.push((i, bytes[start..i].contains(&b'?')));
-            }
-        } else {
-            i += 1;
-        }
-    }
-    found
-        .iter()
-        .map(|w| {
-            ends.iter()
-                .find(|(end, _)| w.end <= *end)
-                // Words after the last terminator: an unfinished sentence, asking.
-                .is_none_or(|(_, asks)| *asks)
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -686,7 +663,9 @@ mod tests {
                 "I take tysabri. How often?",
                 &[false, false, false, true, true],
             ),
-            ("Hi! What is it?", &[false, true, true, true]),
+            // "it" points back: the sentence before asks too.
+            ("Hi! What is it?", &[true, true, true, true]),
+            ("Hi! What is Tysabri?", &[false, true, true, true]),
             ("Hi! What is it", &[true, true, true, true]),
             // "2.5" is not a sentence end; words after the last "?" are an
             // unfinished sentence, which asks.

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::analysed::{AnalysedPassage, StemTable};
+pub use super::asking::asking_text;
 use super::passage::Passage;
 use super::query::{QueryPlan, Recognised};
 use super::semantic::dense::DenseIndex;
@@ -364,60 +365,5 @@ impl Context<'_> {
             }
         }
         spans
-    }
-}
-
-/// The part of a member's message that asks: in a post of several
-/// sentences, the ones with a question mark (and an unfinished last one);
-/// otherwise the whole message.
-pub fn asking_text(question: &str) -> std::borrow::Cow<'_, str> {
-    if !question.contains('?') {
-        return question.into();
-    }
-    let mut sentences: Vec<&str> = Vec::new();
-    let mut start = 0;
-    let bytes = question.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if matches!(bytes[i], b'.' | b'!' | b'?') {
-            while i < bytes.len() && matches!(bytes[i], b'.' | b'!' | b'?') {
-                i += 1;
-            }
-            if i == bytes.len() || bytes[i].is_ascii_whitespace() {
-                sentences.push(&question[start..i]);
-                start = i;
-            }
-        } else {
-            i += 1;
-        }
-    }
-    let rest = question[start..].trim();
-    let mut asking: Vec<&str> = sentences
-        .iter()
-        .map(|s| s.trim())
-        .filter(|s| s.ends_with('?'))
-        .collect();
-    if !rest.is_empty() {
-        asking.push(rest);
-    }
-    if asking.is_empty() || sentences.len() <= 1 {
-        return question.into();
-    }
-    asking.join(" ").into()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_asking_sentences_of_a_long_post_are_found() {
-        assert_eq!(
-            asking_text("Hi all. Newly diagnosed. What is Ocrevus? Thanks!"),
-            "What is Ocrevus?"
-        );
-        assert_eq!(asking_text("how often is tysabri"), "how often is tysabri");
-        assert_eq!(asking_text("How often? I wonder"), "How often? I wonder");
-        assert_eq!(asking_text("is 2.5 mg a lot?"), "is 2.5 mg a lot?");
     }
 }
