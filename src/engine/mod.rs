@@ -455,3 +455,49 @@ pub fn clean_question(question: &str) -> Cow<'_, str> {
             .collect(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shipped corpus, its index in a temporary folder.
+    fn shipped() -> (tempfile::TempDir, Engine) {
+        let index = tempfile::tempdir().unwrap();
+        let paths = Paths {
+            corpus: Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus"),
+            index: index.path().to_path_buf(),
+        };
+        let engine = Engine::open(&paths, EngineSettings::default()).unwrap();
+        (index, engine)
+    }
+
+    #[test]
+    fn a_search_that_fails_inside_the_index_rebuilds_it_and_answers() {
+        let (_dir, engine) = shipped();
+        // Swap in a reader of an index with another schema: one document, no
+        // passage column. Searching it fails (or panics) inside tantivy,
+        // as a damaged index would after it was opened.
+        let mut builder = tantivy::schema::Schema::builder();
+        let text = builder.add_text_field("other", tantivy::schema::TEXT);
+        let broken = tantivy::Index::create_in_ram(builder.build());
+        let mut writer = broken.writer(15_000_000).unwrap();
+        writer
+            .add_document(tantivy::doc!(text => "tysabri given every four weeks"))
+            .unwrap();
+        writer.commit().unwrap();
+        *engine.reader.write().unwrap() = broken.reader().unwrap();
+        let verdict = engine.ask("How often is Tysabri given?");
+        assert!(
+            verdict
+                .hits()
+                .iter()
+                .any(|h| h.passage.text.contains("once every four weeks")),
+            "{verdict:?}"
+        );
+        assert_eq!(
+            engine.reader.read().unwrap().searcher().num_docs() as usize,
+            engine.passages().len(),
+            "searching the rebuilt index"
+        );
+    }
+}
