@@ -168,11 +168,7 @@ impl Corpus {
         if !problems.is_empty() {
             return Err(CorpusError::Invalid(problems));
         }
-        let fingerprint = hasher
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let fingerprint = crate::storage::hex(&hasher.finalize());
         Ok(Corpus {
             dir: dir.to_path_buf(),
             articles,

@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 use sha2::{Digest, Sha256};
 
 use crate::storage::durable::write_atomic;
+use crate::storage::hex;
 use crate::storage::lock::WriteLock;
 use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
 use tantivy::directory::{
@@ -99,8 +100,7 @@ pub fn build_name(passages: &[Passage]) -> String {
         }
     }
     let digest = hasher.finalize();
-    let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
-    format!("build-{hex}")
+    format!("build-{}", hex(&digest[..8]))
 }
 
 /// What `build` did, for the `index` command's summary.
@@ -306,12 +306,7 @@ fn sha256_file(path: &Path) -> std::io::Result<(u64, String)> {
     let mut file = std::fs::File::open(path)?;
     let mut hasher = Sha256::new();
     let bytes = std::io::copy(&mut file, &mut hasher)?;
-    let hex = hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    Ok((bytes, hex))
+    Ok((bytes, hex(&hasher.finalize())))
 }
 
 /// Files of a build folder, by name, the manifest and tantivy's lock files

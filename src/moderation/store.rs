@@ -706,10 +706,7 @@ impl CorpusStore {
 /// The sha256 of a file's bytes, in hex.
 fn digest(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::storage::hex(&Sha256::digest(bytes))
 }
 
 /// Parses an upload as an article, naming it by the uploaded file name.

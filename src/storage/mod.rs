@@ -6,3 +6,8 @@
 pub mod durable;
 pub mod lock;
 pub mod read;
+
+/// Bytes (a digest) in lower-case hex, as every digest here is written.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -15,6 +15,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use sha2::{Digest, Sha256};
+
+use crate::storage::hex;
+use crate::storage::read::{read_capped, ReadError};
 use tokenizers::{Tokenizer, TruncationParams};
 
 pub use encoder::{cosine, normalise, DIMENSIONS};
@@ -87,34 +90,21 @@ impl std::fmt::Debug for Embedder {
 /// Reads a model file whole, refusing anything that is not a regular file
 /// of sane size, and checks its digest.
 fn read_checked(dir: &Path, name: &str, sha256: &str) -> Result<Vec<u8>, ModelError> {
-    use std::io::Read;
     let path = dir.join(name);
-    let unreadable = |source| ModelError::Unreadable {
-        path: path.clone(),
-        source,
-    };
-    let meta = match std::fs::metadata(&path) {
-        Ok(meta) => meta,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+    let bytes = match read_capped(&path, MAX_FILE_BYTES) {
+        Ok(bytes) => bytes,
+        Err(ReadError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
             return Err(ModelError::Missing { path })
         }
-        Err(err) => return Err(unreadable(err)),
+        Err(ReadError::Io { source, .. }) => return Err(ModelError::Unreadable { path, source }),
+        Err(ReadError::NotAFile { .. } | ReadError::TooLarge { .. }) => {
+            return Err(ModelError::Damaged { path })
+        }
     };
-    if !meta.is_file() || meta.len() > MAX_FILE_BYTES {
-        return Err(ModelError::Damaged { path });
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    std::fs::File::open(&path)
-        .and_then(|f| f.take(MAX_FILE_BYTES).read_to_end(&mut bytes))
-        .map_err(unreadable)?;
     if hex(&Sha256::digest(&bytes)) != sha256 {
         return Err(ModelError::Damaged { path });
     }
     Ok(bytes)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl Embedder {
