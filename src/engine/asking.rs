@@ -2,7 +2,8 @@
 //! story, then asks; the sentences that end in "?" (and an unfinished last
 //! one) are what it asks, the rest is context. A question that points back
 //! ("I don't get what *they* do?") asks about the sentence before it, so
-//! that sentence asks too.
+//! that sentence asks too, but only by reference: what it names that the
+//! articles know is asked about, its chatter is not.
 
 use std::ops::Range;
 
@@ -12,9 +13,17 @@ const POINTING_BACK: &[&str] = &[
     "these", "those",
 ];
 
-/// The byte ranges of the asking sentences, in order; `None` when the whole
-/// message asks (no "?", or only one sentence).
-pub fn asking_ranges(text: &str) -> Option<Vec<Range<usize>>> {
+/// One sentence that asks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asking {
+    pub range: Range<usize>,
+    /// It asks only because the question after it points back at it.
+    pub by_reference: bool,
+}
+
+/// The asking sentences, in order; `None` when the whole message asks (no
+/// "?", or only one sentence).
+pub fn asking_sentences(text: &str) -> Option<Vec<Asking>> {
     if !text.contains('?') {
         return None;
     }
@@ -45,17 +54,21 @@ pub fn asking_ranges(text: &str) -> Option<Vec<Range<usize>>> {
     if finished <= 1 {
         return None;
     }
-    let asked: Vec<bool> = sentences.iter().map(|(_, asks)| *asks).collect();
+    let mut by_reference = vec![false; sentences.len()];
     for n in 1..sentences.len() {
-        if asked[n] && points_back(&text[sentences[n].0.clone()]) {
-            sentences[n - 1].1 = true;
+        if sentences[n].1 && !sentences[n - 1].1 && points_back(&text[sentences[n].0.clone()]) {
+            by_reference[n - 1] = true;
         }
     }
     Some(
         sentences
             .into_iter()
-            .filter(|(_, asks)| *asks)
-            .map(|(range, _)| range)
+            .zip(by_reference)
+            .filter(|((_, asks), by_reference)| *asks || *by_reference)
+            .map(|((range, _), by_reference)| Asking {
+                range,
+                by_reference,
+            })
             .collect(),
     )
 }
@@ -71,11 +84,11 @@ fn points_back(sentence: &str) -> bool {
 
 /// The asking sentences of a message, joined: what the sentence model reads.
 pub fn asking_text(text: &str) -> std::borrow::Cow<'_, str> {
-    match asking_ranges(text) {
+    match asking_sentences(text) {
         None => text.into(),
-        Some(ranges) => ranges
+        Some(sentences) => sentences
             .iter()
-            .map(|r| text[r.clone()].trim())
+            .map(|s| text[s.range.clone()].trim())
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()
             .join(" ")
@@ -110,5 +123,17 @@ mod tests {
             asking_text("Hello. My neuro brought up Ocrevus. How often is Tysabri given?"),
             "How often is Tysabri given?"
         );
+    }
+
+    #[test]
+    fn an_antecedent_asks_by_reference_and_a_question_directly() {
+        let text = "Newly diagnosed, my neuro mentioned Tysabri. How often would I go in for it?";
+        let sentences = asking_sentences(text).unwrap();
+        let flags: Vec<bool> = sentences.iter().map(|s| s.by_reference).collect();
+        assert_eq!(flags, [true, false]);
+        // A sentence that already asks is asked directly, whatever follows.
+        let text = "Is Ocrevus safe? Is it given every six months?";
+        let sentences = asking_sentences(text).unwrap();
+        assert!(sentences.iter().all(|s| !s.by_reference), "{sentences:?}");
     }
 }

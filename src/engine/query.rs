@@ -194,10 +194,13 @@ impl Planner<'_> {
             echo: dedup(stems.iter().map(|s| s.to_string())),
             ..QueryPlan::default()
         };
-        let asking = asking_words(question, &found);
+        let asking = asking_of_words(question, &found);
         let mut i = 0;
         while i < found.len() {
-            let asked = asking[i];
+            let asked = asking[i] != Asks::No;
+            // A word the articles lack, in a sentence asked only by reference,
+            // is the story around the question ("newly diagnosed").
+            let asked_if_unknown = asking[i] == Asks::Directly;
             let surface_of =
                 |len: usize| question[found[i].start..found[i + len - 1].end].to_string();
             if let Some((group, len)) = self.synonyms.longest_match(&stems[i..]) {
@@ -260,10 +263,10 @@ impl Planner<'_> {
                         doc_freq: 0,
                         weak,
                         entity: false,
-                        asked,
+                        asked: asked_if_unknown,
                         recognised: Recognised::Unknown,
                     },
-                    asked,
+                    asked_if_unknown,
                 );
                 continue;
             };
@@ -511,12 +514,39 @@ fn push_concept(plan: &mut QueryPlan, mut concept: Concept, asked: bool) {
 }
 
 /// Whether each word stands in a sentence that asks (see [`super::asking`]).
+#[cfg(test)]
 fn asking_words(question: &str, found: &[Word]) -> Vec<bool> {
-    match super::asking::asking_ranges(question) {
-        None => vec![true; found.len()],
-        Some(ranges) => found
+    asking_of_words(question, found)
+        .into_iter()
+        .map(|a| a != Asks::No)
+        .collect()
+}
+
+/// How the sentence of a word asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Asks {
+    No,
+    Directly,
+    /// In a sentence a later question points back at: only what the
+    /// articles know of it is asked about.
+    ByReference,
+}
+
+fn asking_of_words(question: &str, found: &[Word]) -> Vec<Asks> {
+    match super::asking::asking_sentences(question) {
+        None => vec![Asks::Directly; found.len()],
+        Some(sentences) => found
             .iter()
-            .map(|w| ranges.iter().any(|r| w.start >= r.start && w.end <= r.end))
+            .map(|w| {
+                match sentences
+                    .iter()
+                    .find(|s| w.start >= s.range.start && w.end <= s.range.end)
+                {
+                    None => Asks::No,
+                    Some(s) if s.by_reference => Asks::ByReference,
+                    Some(_) => Asks::Directly,
+                }
+            })
             .collect(),
     }
 }
@@ -705,6 +735,30 @@ mod tests {
             // A question with no topic of its own keeps its context.
             let plan = planner.plan("I am on Tysabri. How often?", analyzer);
             assert!(plan.has_topic(), "{:?}", plan.concepts);
+        });
+    }
+
+    #[test]
+    fn the_story_in_a_sentence_asked_by_reference_does_not_count() {
+        let texts = [
+            "you receive tysabri once every four weeks",
+            "a neurologist may suggest tysabri",
+        ];
+        let groups: &[(&[&str], bool)] = &[(&["Tysabri", "natalizumab"], true)];
+        with_planner(&texts, groups, |planner, analyzer| {
+            let plan = planner.plan(
+                "Newly diagnosed and my neurologist mentioned Tysabri. How often would I get it?",
+                analyzer,
+            );
+            let counted: Vec<&str> = plan
+                .concepts
+                .iter()
+                .filter(|c| !c.weak)
+                .map(|c| c.surface.as_str())
+                .collect();
+            assert!(counted.contains(&"Tysabri"), "{counted:?}");
+            assert!(!counted.contains(&"Newly"), "{counted:?}");
+            assert!(!counted.contains(&"diagnosed"), "{counted:?}");
         });
     }
 }
