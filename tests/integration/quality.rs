@@ -50,7 +50,7 @@ fn the_forum_question_set_holds_up() {
     let dir = TestDir::with_shipped_corpus();
     let set = repo().join("tests/fixtures/forum-posts.toml");
     let report = eval(&dir, &set);
-    assert!(metric(&report, "hit_at_1") >= 0.75, "{report}");
+    assert!(metric(&report, "hit_at_1") >= 0.78, "{report}");
     assert!(metric(&report, "hit_at_3") >= 0.80, "{report}");
     assert!(metric(&report, "false_no_answer") <= 0.12, "{report}");
     assert!(metric(&report, "no_answer_accuracy") >= 0.9, "{report}");
@@ -63,7 +63,29 @@ fn the_forum_question_set_holds_up() {
     assert_eq!(metric(&report, "false_urgent"), 0.0, "{report}");
 }
 
-/// Members want the one right passage: across the three sets, answers quote
+/// The second held-out set (tests/fixtures/second-holdout.toml), written
+/// after the forum set and before the engine first ran on it, to see that
+/// changes measured on the other sets generalise. Bars as for the forum set:
+/// what the engine reaches, a little under.
+#[test]
+fn the_second_held_out_set_holds_up() {
+    let dir = TestDir::with_shipped_corpus();
+    let set = repo().join("tests/fixtures/second-holdout.toml");
+    let report = eval(&dir, &set);
+    assert!(metric(&report, "hit_at_1") >= 0.85, "{report}");
+    assert!(metric(&report, "hit_at_3") >= 0.87, "{report}");
+    assert!(metric(&report, "false_no_answer") <= 0.10, "{report}");
+    assert!(metric(&report, "no_answer_accuracy") >= 0.9, "{report}");
+    assert_eq!(report["no_answer_by_tag"]["far"], 1.0, "{report}");
+    assert!(
+        report["no_answer_by_tag"]["near"].as_f64().unwrap() >= 0.8,
+        "{report}"
+    );
+    assert_eq!(metric(&report, "urgent_recall"), 1.0, "{report}");
+    assert_eq!(metric(&report, "false_urgent"), 0.0, "{report}");
+}
+
+/// Members want the one right passage: across the four sets, answers quote
 /// at most 1.6 passages on average, and every quoted passage has its
 /// answering sentence marked inside its text.
 #[test]
@@ -74,6 +96,7 @@ fn answers_quote_few_passages_with_the_answer_marked() {
         shared("eval/dev.toml"),
         repo().join("tests/fixtures/member-questions.toml"),
         repo().join("tests/fixtures/forum-posts.toml"),
+        repo().join("tests/fixtures/second-holdout.toml"),
     ] {
         let text = std::fs::read_to_string(set).unwrap();
         let cases: toml::Value = toml::from_str(&text).unwrap();
