@@ -1,0 +1,33 @@
+//! Times one encoder pass for questions of several lengths, in CPU time of
+//! this thread (the machine may be busy): `cargo run --release -p
+//! infusion-faq-encoder --example pass_time -- models/all-minilm-l6-v2/model.int8.safetensors`.
+
+fn cpu_seconds() -> f64 {
+    let mut ts = std::mem::MaybeUninit::<[i64; 2]>::uninit();
+    // CLOCK_THREAD_CPUTIME_ID = 3 on Linux.
+    extern "C" {
+        fn clock_gettime(clock: i32, ts: *mut [i64; 2]) -> i32;
+    }
+    unsafe {
+        clock_gettime(3, ts.as_mut_ptr());
+        let [s, ns] = ts.assume_init();
+        s as f64 + ns as f64 * 1e-9
+    }
+}
+
+fn main() {
+    let path = std::env::args().nth(1).expect("the model file");
+    let bytes = std::fs::read(path).unwrap();
+    let encoder = encoder::Encoder::from_bytes(&bytes).unwrap();
+    for tokens in [3usize, 9, 20, 34, 64] {
+        let ids: Vec<u32> = (0..tokens as u32).map(|i| 2000 + i * 37).collect();
+        let rounds = 20;
+        encoder.hidden_states(&ids);
+        let start = cpu_seconds();
+        for _ in 0..rounds {
+            std::hint::black_box(encoder.hidden_states(&ids));
+        }
+        let ms = (cpu_seconds() - start) * 1000.0 / rounds as f64;
+        println!("{tokens:>3} tokens: {ms:.2} ms CPU a pass");
+    }
+}
