@@ -13,6 +13,18 @@ const POINTING_BACK: &[&str] = &[
     "these", "those",
 ];
 
+/// Words a question opens with. After a "?", a last sentence without one
+/// asks only when it opens so ("…cancer drug? why is it used for ms"); a
+/// statement there is the story ("…Lemtrada? my neuro said I'd have to
+/// fail other meds first").
+const QUESTION_OPENERS: &[&str] = &[
+    "how", "what", "whats", "what's", "when", "where", "why", "who", "whom", "whose", "which",
+    "is", "isnt", "isn't", "are", "arent", "aren't", "was", "were", "do", "does", "doesnt",
+    "doesn't", "did", "didnt", "didn't", "dont", "don't", "can", "cant", "can't", "could", "will",
+    "would", "should", "shall", "may", "might", "must", "has", "have", "had", "am", "any",
+    "anyone", "anybody",
+];
+
 /// One sentence that asks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Asking {
@@ -46,12 +58,12 @@ pub fn asking_sentences(text: &str) -> Option<Vec<Asking>> {
             i += 1;
         }
     }
-    let finished = sentences.len();
     if !text[start..].trim().is_empty() {
-        // An unfinished last sentence asks.
-        sentences.push((start..text.len(), true));
+        // An unfinished last sentence asks if it opens like a question.
+        let asks = opens_like_a_question(&text[start..]);
+        sentences.push((start..text.len(), asks));
     }
-    if finished <= 1 {
+    if sentences.len() <= 1 {
         return None;
     }
     let mut by_reference = vec![false; sentences.len()];
@@ -71,6 +83,16 @@ pub fn asking_sentences(text: &str) -> Option<Vec<Asking>> {
             })
             .collect(),
     )
+}
+
+fn opens_like_a_question(sentence: &str) -> bool {
+    sentence
+        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '\u{2019}'))
+        .find(|word| !word.is_empty())
+        .is_some_and(|word| {
+            let word = word.to_lowercase().replace('\u{2019}', "'");
+            QUESTION_OPENERS.contains(&word.as_str())
+        })
 }
 
 fn points_back(sentence: &str) -> bool {
@@ -107,7 +129,15 @@ mod tests {
             "What is Ocrevus?"
         );
         assert_eq!(asking_text("how often is tysabri"), "how often is tysabri");
-        assert_eq!(asking_text("How often? I wonder"), "How often? I wonder");
+        assert_eq!(asking_text("How often? I wonder"), "How often?");
+        assert_eq!(
+            asking_text("Is Ocrevus a cancer drug? why is it used for ms"),
+            "Is Ocrevus a cancer drug? why is it used for ms"
+        );
+        assert_eq!(
+            asking_text("Who gets Lemtrada? my neuro said I'd have to fail other meds"),
+            "Who gets Lemtrada?"
+        );
         assert_eq!(asking_text("is 2.5 mg a lot?"), "is 2.5 mg a lot?");
     }
 
@@ -117,7 +147,7 @@ mod tests {
             asking_text(
                 "Long time lurker. My neuro brought up Ocrevus. I don't get what it does? Thanks"
             ),
-            "My neuro brought up Ocrevus. I don't get what it does? Thanks"
+            "My neuro brought up Ocrevus. I don't get what it does?"
         );
         assert_eq!(
             asking_text("Hello. My neuro brought up Ocrevus. How often is Tysabri given?"),
