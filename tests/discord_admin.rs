@@ -952,9 +952,7 @@ async fn votes_are_one_per_answer_and_show_in_gaps_with_questions_only_where_rec
         "DMs are never recorded as text: {text}"
     );
     // In the database: no user ids, and the DM question without its text.
-    let store =
-        infusion_faq::moderation::feedback::FeedbackStore::open(&app.config.feedback.database)
-            .unwrap();
+    let store = infusion_faq::feedback::FeedbackStore::open(&app.config.feedback.database).unwrap();
     let all = store.gaps(None, 1, 50).unwrap();
     assert_eq!(all.unanswered_without_text, 1);
     assert!(all.worst_passages.iter().all(|p| p.unhelpful <= 1));

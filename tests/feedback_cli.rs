@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, SystemTime};
 
-use infusion_faq::moderation::feedback::{passage_digest, Clock, FeedbackStore, Vote};
+use infusion_faq::feedback::{passage_digest, Clock, FeedbackStore, Vote};
 
 const GUILD: u64 = 1_111_111_111_111_111_111;
 const OTHER_GUILD: u64 = 2_222_222_222_222_222_222;

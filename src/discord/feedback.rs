@@ -21,12 +21,12 @@ use std::time::{Duration, Instant};
 use poise::serenity_prelude as serenity;
 use tracing::{info, warn};
 
-use super::render::{self, Button, ButtonStyle};
+use super::reply::{self, Button, ButtonStyle};
 use super::Data;
 use crate::config::FeedbackConfig;
 use crate::engine::passage::Passage;
 use crate::engine::{Engine, Verdict};
-use crate::moderation::feedback::{passage_digest, FeedbackStore, Vote};
+use crate::feedback::{passage_digest, FeedbackStore, Vote};
 
 /// Custom ids of vote buttons start with this.
 pub const PREFIX: &str = "fb:";
@@ -132,7 +132,7 @@ impl Feedback {
     async fn write(
         &self,
         what: &'static str,
-        write: impl FnOnce() -> crate::moderation::feedback::Result<()> + Send + 'static,
+        write: impl FnOnce() -> crate::feedback::Result<()> + Send + 'static,
     ) -> bool {
         let Ok(permit) = Arc::clone(&self.slots).try_acquire_owned() else {
             warn!(what, "feedback not recorded: too many writes waiting");
@@ -290,7 +290,7 @@ pub async fn on_click(
         .memo
         .and_then(|n| feedback.lock_memo().take(n, Instant::now()))
         .filter(|_| !click.helpful && feedback.config.records_questions_in(guild));
-    let engine = data.admin.live.engine();
+    let engine = data.engine.engine();
     let passages = feedback.resolve(engine, click.prefixes.clone()).await;
     let recorded = if passages.is_empty() {
         false
@@ -325,8 +325,8 @@ pub async fn on_click(
     // Disable the buttons for everyone: one vote per answer.
     let buttons = vote_buttons(&click.memo_text, &click.digests, Some(click.helpful));
     let update = serenity::CreateInteractionResponseMessage::new()
-        .components(render::action_rows(&buttons))
-        .allowed_mentions(render::no_mentions());
+        .components(reply::action_rows(&buttons))
+        .allowed_mentions(reply::no_mentions());
     interaction
         .create_response(
             &ctx.http,
@@ -344,7 +344,7 @@ async fn respond_privately(
     let message = serenity::CreateInteractionResponseMessage::new()
         .content(text)
         .ephemeral(true)
-        .allowed_mentions(render::no_mentions());
+        .allowed_mentions(reply::no_mentions());
     interaction
         .create_response(
             &ctx.http,
@@ -491,7 +491,7 @@ mod tests {
         let memo = format!("{:x}", u64::MAX);
         for button in vote_buttons(&memo, &digests, None) {
             assert!(
-                button.custom_id.len() <= render::CUSTOM_ID_MAX,
+                button.custom_id.len() <= reply::CUSTOM_ID_MAX,
                 "{}",
                 button.custom_id
             );

@@ -4,9 +4,10 @@
 
 use poise::serenity_prelude as serenity;
 
-use super::answer::{answer_interaction, engine_question};
-use super::render::{Echo, Reply};
-use super::Context;
+use super::answer::{answer, engine_question, Carrier, Door, Question};
+use super::errors::UserError;
+use super::render::Echo;
+use super::{Context, Error};
 
 const NO_TEXT: &str = "That message has no question in words for me to answer.";
 
@@ -19,10 +20,9 @@ const NO_TEXT: &str = "That message has no question in words for me to answer.";
 pub async fn find_answer(
     ctx: Context<'_>,
     #[description = "The message to answer"] message: serenity::Message,
-) -> anyhow::Result<()> {
+) -> Result<(), Error> {
     if engine_question(&message.content).is_empty() {
-        ctx.send(Reply::notice(NO_TEXT).to_poise(true)).await?;
-        return Ok(());
+        return Err(UserError::new(NO_TEXT).into());
     }
     let guild = ctx
         .guild_id()
@@ -32,9 +32,21 @@ pub async fn find_answer(
         "https://discord.com/channels/{guild}/{}/{}",
         message.channel_id, message.id
     );
-    let echo = Echo::Message {
+    let question = Question {
+        door: Door::FindAnswer,
         text: &message.content,
-        link: &link,
+        asker: ctx.author().id,
+        guild: ctx.guild_id(),
+        channel: ctx.channel_id(),
+        echo: Echo::Message {
+            text: &message.content,
+            link: &link,
+        },
     };
-    answer_interaction(ctx, &message.content, echo, false, "find_answer").await
+    let carrier = Carrier::Interaction {
+        ctx,
+        private: false,
+    };
+    answer(ctx.data(), question, carrier).await?;
+    Ok(())
 }

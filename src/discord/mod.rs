@@ -2,14 +2,23 @@
 //! shared state. It is a thin layer over the answer engine: every feature
 //! file turns verdicts into messages and nothing here ranks anything.
 //!
+//! A question's path: a door's handler ([`ask`], [`find_answer`],
+//! [`mentions`]) hands it to [`answer::answer`], the one pipeline (rate
+//! limit, engine, feedback side, reply, log line); a refusal comes back as
+//! an [`errors::UserError`], which [`on_error`] shows.
+//!
+//! - [`answer`] — the answer pipeline, whatever the door
 //! - [`ask`] — `/ask question:<text> [private:<bool>]`
 //! - [`find_answer`] — the "Find answer" message context-menu command
 //! - [`mentions`] — mentions in configured channels, and DMs
 //! - [`sources`] — `/sources`
 //! - [`admin`] — `/faq-admin …`, the moderators' commands
 //! - [`feedback`] — 👍 / 👎 under answers, and "no answer" counts
-//! - [`render`] — verdict → content and embeds within Discord's limits
+//! - [`render`] — verdict → content and embeds
+//! - [`reply`] — the message model and Discord's limits
+//! - [`markdown`] — escaping member and article text, cutting it to fit
 //! - [`rate_limit`] — the per-member rate limit
+//! - [`errors`] — what a member or moderator is told, shown in one place
 //!
 //! Privacy: at the `info` level the bot logs the door a question came
 //! through, the verdict, the latency and guild/channel ids; never the
@@ -18,11 +27,14 @@
 pub mod admin;
 pub mod answer;
 pub mod ask;
+pub mod errors;
 pub mod feedback;
 pub mod find_answer;
+pub mod markdown;
 pub mod mentions;
 pub mod rate_limit;
 pub mod render;
+pub mod reply;
 pub mod sources;
 
 use std::collections::HashSet;
@@ -34,12 +46,13 @@ use poise::serenity_prelude as serenity;
 use tracing::{error, info, warn};
 
 use crate::config::{Config, DiscordConfig, TOKEN_ENV};
-use crate::moderation::feedback::FeedbackStore;
+use crate::feedback::FeedbackStore;
 use crate::moderation::live::LiveEngine;
 use rate_limit::RateLimiter;
-use render::Reply;
+use reply::Reply;
 
-/// Errors of commands and handlers: the member sees [`SORRY`], the log the chain.
+/// Errors of commands and handlers: a [`errors::UserError`] is shown as it
+/// is; for any other the member sees [`SORRY`], the log the chain.
 pub type Error = anyhow::Error;
 /// The poise context of this bot's commands.
 pub type Context<'a> = poise::Context<'a, Data, Error>;
@@ -146,11 +159,13 @@ pub struct Data {
     pub settings: Settings,
     /// Questions the engine may work on at once (two per core).
     pub engine_slots: tokio::sync::Semaphore,
+    /// The engine questions are answered from; a rebuilt one is swapped in
+    /// while serving.
+    pub engine: Arc<LiveEngine>,
     /// Votes and unanswered questions.
     pub feedback: feedback::Feedback,
-    /// The moderators' commands' state: the live engine (the one questions
-    /// are answered from; a rebuilt one is swapped in while serving), the
-    /// corpus store.
+    /// The moderators' commands' state: the corpus store, uploads, previews
+    /// waiting for Confirm.
     pub admin: admin::Admin,
 }
 
@@ -161,7 +176,8 @@ impl Data {
         feedback: feedback::Feedback,
     ) -> anyhow::Result<Data> {
         Ok(Data {
-            admin: admin::Admin::new(live, settings.download_timeout)?,
+            admin: admin::Admin::new(&live.paths().corpus, settings.download_timeout)?,
+            engine: live,
             feedback,
             limiter: RateLimiter::new(
                 settings.rate_limit_questions,
@@ -232,8 +248,7 @@ pub async fn serve_with_engine(
     live: Arc<LiveEngine>,
     feedback_store: Arc<FeedbackStore>,
 ) -> anyhow::Result<()> {
-    let mut http =
-        serenity::HttpBuilder::new(token).default_allowed_mentions(render::no_mentions());
+    let mut http = serenity::HttpBuilder::new(token).default_allowed_mentions(reply::no_mentions());
     if let Some(url) = &settings.api_url {
         // serenity only honours a proxy with its own rate limiter off; the
         // proxy (twilight-http-proxy, a test's fake) does the rate limiting.
@@ -269,7 +284,7 @@ pub async fn serve_with_engine(
         ],
         on_error: |error| Box::pin(on_error(error)),
         event_handler: |framework, event| Box::pin(on_event(framework, event)),
-        allowed_mentions: Some(render::no_mentions()),
+        allowed_mentions: Some(reply::no_mentions()),
         // The rate limit is ours ([`RateLimiter`], pruned as windows pass);
         // poise's cooldown tracker would remember every member forever.
         manual_cooldowns: true,
@@ -383,6 +398,13 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
     match error {
         poise::FrameworkError::Command { error, ctx, .. } => {
             let (guild, channel) = place(ctx.guild_id(), ctx.channel_id());
+            if let Some(refusal) = errors::user_error(&error) {
+                // Already logged where it was decided, without member text.
+                if let Err(err) = ctx.send(refusal.to_reply().to_poise(true)).await {
+                    warn!(error = %redact(&err.to_string()), "cannot tell the member");
+                }
+                return;
+            }
             warn!(
                 command = %ctx.command().qualified_name,
                 guild_id = %guild,
@@ -394,7 +416,28 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
                 warn!(error = %redact(&err.to_string()), "cannot tell the member");
             }
         }
-        poise::FrameworkError::EventHandler { error, event, .. } => {
+        poise::FrameworkError::EventHandler {
+            error,
+            event,
+            framework,
+            ..
+        } => {
+            if let (Some(refusal), serenity::FullEvent::Message { new_message }) =
+                (errors::user_error(&error), event)
+            {
+                // A message's refusal is a reply to it.
+                let reference =
+                    serenity::MessageReference::from(new_message).fail_if_not_exists(false);
+                let message = refusal.to_reply().to_message().reference_message(reference);
+                if let Err(err) = new_message
+                    .channel_id
+                    .send_message(&framework.serenity_context.http, message)
+                    .await
+                {
+                    warn!(error = %redact(&err.to_string()), "cannot tell the member");
+                }
+                return;
+            }
             warn!(
                 event = event.snake_case_name(),
                 error = %redact(&format!("{error:#}")),

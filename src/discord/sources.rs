@@ -14,7 +14,7 @@ use crate::engine::DISCLAIMER;
 )]
 pub async fn sources(ctx: Context<'_>) -> anyhow::Result<()> {
     let reply = {
-        let engine = ctx.data().admin.live.engine();
+        let engine = ctx.data().engine.engine();
         render::sources(&engine.corpus().articles, DISCLAIMER)
     };
     ctx.send(reply.to_poise(false)).await?;

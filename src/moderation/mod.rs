@@ -1,10 +1,11 @@
-//! Keeping the corpus current: validated, durable, versioned and audited
-//! changes ([`store`]), a live engine that takes them in without downtime
-//! ([`live`]), and members' feedback ([`feedback`]). No Discord types here:
+//! Keeping the corpus current: one way to make a change from the bot or the
+//! command line ([`change`]), validated, durable, versioned and audited
+//! ([`store`], [`audit`]), and a live engine that takes them in without downtime
+//! ([`live`]). No Discord types here:
 //! the bot's admin commands and the `corpus` command line share this code.
 
 pub mod audit;
-pub mod feedback;
+pub mod change;
 pub mod live;
 pub mod store;
 

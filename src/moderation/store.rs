@@ -35,6 +35,7 @@ use crate::engine::passage::passages_of;
 use crate::storage::durable::{remove_durably, write_atomic};
 use crate::storage::lock::WriteLock;
 use crate::storage::read::{read_capped, ReadError};
+use crate::text::count;
 
 /// Folder (inside the corpus folder) holding every version and the audit log.
 pub const HISTORY_DIR: &str = ".history";
@@ -119,9 +120,9 @@ pub struct SynonymsPreview {
     pub groups_now: usize,
 }
 
-/// A change made.
+/// What a change did (the result of a [`crate::moderation::change::ChangeRequest`]).
 #[derive(Debug, Clone, Serialize)]
-pub struct Change {
+pub struct ChangeMade {
     pub action: &'static str,
     pub target: String,
     pub old_version: Option<u32>,
@@ -260,7 +261,7 @@ impl CorpusStore {
         file_name: &str,
         bytes: &[u8],
         actor: &Actor,
-    ) -> Result<Change, ModerationError> {
+    ) -> Result<ChangeMade, ModerationError> {
         // Validated before the lock, so a bad upload writes nothing at all.
         parse_upload(file_name, bytes)?;
         let _lock = self.lock()?;
@@ -282,7 +283,7 @@ impl CorpusStore {
                 count(preview.passages, "passage")
             ),
         )?;
-        Ok(Change {
+        Ok(ChangeMade {
             warnings: preview.warnings,
             ..change
         })
@@ -333,7 +334,7 @@ impl CorpusStore {
         bytes: &[u8],
         base: Option<&str>,
         actor: &Actor,
-    ) -> Result<Change, ModerationError> {
+    ) -> Result<ChangeMade, ModerationError> {
         parse_upload(file_name, bytes)?;
         let _lock = self.lock()?;
         let (preview, path, current) = self.check_replace(id, file_name, bytes)?;
@@ -353,14 +354,14 @@ impl CorpusStore {
             Some(new_version),
             summary,
         )?;
-        Ok(Change {
+        Ok(ChangeMade {
             warnings: preview.warnings,
             ..change
         })
     }
 
     /// Removes article `id`; its versions stay in the history for `restore`.
-    pub fn remove(&self, id: &str, actor: &Actor) -> Result<Change, ModerationError> {
+    pub fn remove(&self, id: &str, actor: &Actor) -> Result<ChangeMade, ModerationError> {
         let _lock = self.lock()?;
         let (path, current) = self.current(id)?;
         let old_version = self.ensure_saved(&self.article_history(id), "md", &current)?;
@@ -391,7 +392,12 @@ impl CorpusStore {
 
     /// Makes version `number` of article `id` current again (as a new
     /// version); [`SYNONYMS_ID`]: of the synonyms file.
-    pub fn restore(&self, id: &str, number: u32, actor: &Actor) -> Result<Change, ModerationError> {
+    pub fn restore(
+        &self,
+        id: &str,
+        number: u32,
+        actor: &Actor,
+    ) -> Result<ChangeMade, ModerationError> {
         if id == SYNONYMS_ID {
             return self.restore_synonyms(number, actor);
         }
@@ -473,7 +479,11 @@ impl CorpusStore {
     }
 
     /// Validates and replaces the synonyms file, keeping the old version.
-    pub fn replace_synonyms(&self, bytes: &[u8], actor: &Actor) -> Result<Change, ModerationError> {
+    pub fn replace_synonyms(
+        &self,
+        bytes: &[u8],
+        actor: &Actor,
+    ) -> Result<ChangeMade, ModerationError> {
         parse_synonyms(&self.dir.join(SYNONYMS_FILE), bytes).map_err(ModerationError::Invalid)?;
         let _lock = self.lock()?;
         self.replace_synonyms_locked(bytes, actor)
@@ -483,7 +493,7 @@ impl CorpusStore {
         &self,
         bytes: &[u8],
         actor: &Actor,
-    ) -> Result<Change, ModerationError> {
+    ) -> Result<ChangeMade, ModerationError> {
         let path = self.dir.join(SYNONYMS_FILE);
         let (synonyms, current) = self.check_synonyms(&path, bytes)?;
         let history = self.dir.join(HISTORY_DIR).join("synonyms");
@@ -514,7 +524,11 @@ impl CorpusStore {
     }
 
     /// Makes version `number` of the synonyms file current again.
-    pub fn restore_synonyms(&self, number: u32, actor: &Actor) -> Result<Change, ModerationError> {
+    pub fn restore_synonyms(
+        &self,
+        number: u32,
+        actor: &Actor,
+    ) -> Result<ChangeMade, ModerationError> {
         let _lock = self.lock()?;
         let history = self.dir.join(HISTORY_DIR).join("synonyms");
         let bytes = self.version_bytes(&history, SYNONYMS_ID, "toml", number)?;
@@ -676,7 +690,7 @@ impl CorpusStore {
         old_version: Option<u32>,
         new_version: Option<u32>,
         summary: String,
-    ) -> Result<Change, ModerationError> {
+    ) -> Result<ChangeMade, ModerationError> {
         let log = self.audit_log();
         let mut entry = AuditEntry {
             time: now(),
@@ -692,7 +706,7 @@ impl CorpusStore {
         write()?;
         entry.status = AuditStatus::Done;
         log.append(&entry).map_err(io(log.path()))?;
-        Ok(Change {
+        Ok(ChangeMade {
             action,
             target: target.to_string(),
             old_version,
@@ -800,15 +814,6 @@ fn preview(article: &Article, old: Option<&Article>) -> Preview {
         warnings,
         changes,
         base: None,
-    }
-}
-
-/// "1 passage", "3 passages".
-pub fn count(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
     }
 }
 

@@ -5,7 +5,7 @@
 use poise::serenity_prelude as serenity;
 
 use super::super::{Context, Error};
-use super::{confirm_and_apply, fetch_upload, store_call, view, Change};
+use super::{confirm_and_apply, fetch_upload, store_call, view, ChangeRequest};
 
 /// Add an article from a Markdown file: preview, then Confirm
 #[poise::command(slash_command)]
@@ -15,19 +15,14 @@ pub async fn add(
     file: serenity::Attachment,
 ) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
-    let Some(bytes) = fetch_upload(ctx, &file).await? else {
-        return Ok(());
-    };
+    let bytes = fetch_upload(ctx, &file).await?;
     let (name, upload) = (file.filename.clone(), bytes.clone());
-    let Some(preview) = store_call(ctx, move |store| store.preview_add(&name, &upload)).await?
-    else {
-        return Ok(());
-    };
+    let preview = store_call(ctx, move |store| store.preview_add(&name, &upload)).await?;
     let question = view::preview(
         "**Add this article?** It is live as soon as you confirm.",
         &preview,
     );
-    let change = Change::Add {
+    let change = ChangeRequest::Add {
         file_name: file.filename,
         bytes,
     };

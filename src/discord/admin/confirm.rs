@@ -11,9 +11,10 @@ use poise::serenity_prelude as serenity;
 use tokio::sync::oneshot;
 use tracing::info;
 
-use super::super::render::{self, Button, ButtonStyle, Reply};
+use super::super::reply::{self, Button, ButtonStyle, Reply};
 use super::super::{Context, Data, Error};
 use super::{say, view};
+use crate::text::duration;
 
 /// Custom ids of the Confirm and Cancel buttons start with this.
 pub const PREFIX: &str = "fa:";
@@ -111,7 +112,7 @@ pub async fn confirm(
         &preview.content,
         &format!(
             "This preview expires in {}: nothing changes unless you confirm.",
-            view::duration(timeout)
+            duration(timeout)
         ),
     ]);
     preview.buttons = vec![
@@ -136,7 +137,7 @@ pub async fn confirm(
         preview.buttons.clear();
         preview.content = format!(
             "⌛ This preview expired after {}: nothing changed. Run the command again to start over.",
-            view::duration(timeout)
+            duration(timeout)
         );
         handle.edit(ctx, preview.to_poise(true)).await?;
         info!(command = %ctx.command().qualified_name, "preview expired");
@@ -147,7 +148,7 @@ pub async fn confirm(
     let update = serenity::CreateInteractionResponseMessage::new()
         .content(text)
         .components(Vec::new())
-        .allowed_mentions(render::no_mentions());
+        .allowed_mentions(reply::no_mentions());
     clicked
         .create_response(
             ctx.http(),
@@ -166,7 +167,7 @@ pub async fn finish(
 ) -> Result<(), Error> {
     let mut edit = serenity::EditInteractionResponse::new()
         .content(&outcome.content)
-        .allowed_mentions(render::no_mentions());
+        .allowed_mentions(reply::no_mentions());
     if !outcome.embeds.is_empty() {
         edit = edit.embeds(view::serenity_embeds(outcome));
     }
@@ -221,14 +222,14 @@ pub async fn on_click(
             serenity::CreateInteractionResponseMessage::new()
                 .content(NOT_YOURS)
                 .ephemeral(true)
-                .allowed_mentions(render::no_mentions()),
+                .allowed_mentions(reply::no_mentions()),
         )
     } else {
         serenity::CreateInteractionResponse::UpdateMessage(
             serenity::CreateInteractionResponseMessage::new()
                 .content(GONE)
                 .components(Vec::new())
-                .allowed_mentions(render::no_mentions()),
+                .allowed_mentions(reply::no_mentions()),
         )
     };
     unclaimed.create_response(&ctx.http, response).await?;

@@ -13,7 +13,7 @@ pub async fn history(
     id: String,
 ) -> Result<(), Error> {
     let target = id.clone();
-    let found = store_call(ctx, move |store| {
+    let (versions, entries) = store_call(ctx, move |store| {
         let versions = store.history(&target)?;
         let entries: Vec<_> = store
             .audit()
@@ -24,8 +24,6 @@ pub async fn history(
         Ok((versions, entries))
     })
     .await?;
-    if let Some((versions, entries)) = found {
-        say(ctx, view::history(&id, &versions, &entries)).await?;
-    }
+    say(ctx, view::history(&id, &versions, &entries)).await?;
     Ok(())
 }

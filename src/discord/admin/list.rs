@@ -7,8 +7,7 @@ use super::{say, store_call, view};
 /// List the articles with their ids
 #[poise::command(slash_command)]
 pub async fn list(ctx: Context<'_>) -> Result<(), Error> {
-    if let Some(listed) = store_call(ctx, |store| store.list()).await? {
-        say(ctx, view::list(&listed)).await?;
-    }
+    let listed = store_call(ctx, |store| store.list()).await?;
+    say(ctx, view::list(&listed)).await?;
     Ok(())
 }

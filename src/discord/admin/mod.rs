@@ -1,6 +1,6 @@
 //! `/faq-admin`: moderators keep the corpus current from Discord, through
-//! the same [`CorpusStore`] as `infusion-faq corpus …` (validated,
-//! versioned, audited) and the [`LiveEngine`] the bot answers from (a change
+//! the same [`change::apply`] as `infusion-faq corpus …` (validated,
+//! versioned, audited) and the live engine the bot answers from (a change
 //! is live as soon as it is confirmed). One subcommand per file.
 //!
 //! Who: the command is registered with `default_member_permissions` = Manage
@@ -28,15 +28,18 @@ pub mod upload;
 pub mod view;
 
 use std::collections::HashSet;
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use anyhow::Context as _;
 use poise::serenity_prelude as serenity;
 use tracing::{info, warn};
 
-use super::render::Reply;
+use super::errors::UserError;
+use super::reply::Reply;
 use super::{place, Context, Error};
-use crate::moderation::live::{LiveEngine, Reload};
+use crate::moderation::change::{self, Applied, ChangeRequest};
+use crate::moderation::live::Reload;
 use crate::moderation::store::{CorpusStore, ModerationError};
 use crate::moderation::Actor;
 
@@ -44,9 +47,9 @@ use crate::moderation::Actor;
 pub const NOT_A_MODERATOR: &str =
     "Only moderators can use /faq-admin: members with the Manage Server permission or a moderator role.";
 
-/// The moderators' side of the bot's state.
+/// The moderators' side of the bot's state (the engine they change is
+/// [`super::Data::engine`]).
 pub struct Admin {
-    pub live: Arc<LiveEngine>,
     pub store: CorpusStore,
     /// One corpus change at a time in this process (the store numbers
     /// versions by what is on disk).
@@ -59,19 +62,14 @@ pub struct Admin {
 }
 
 impl Admin {
-    pub fn new(
-        live: Arc<LiveEngine>,
-        download_timeout: std::time::Duration,
-    ) -> anyhow::Result<Admin> {
-        let store = CorpusStore::new(&live.paths().corpus);
+    pub fn new(corpus: &Path, download_timeout: std::time::Duration) -> anyhow::Result<Admin> {
         let downloads = reqwest::Client::builder()
             .connect_timeout(download_timeout)
             .redirect(reqwest::redirect::Policy::limited(3))
             .build()
             .context("cannot set up the HTTP client for uploads")?;
         Ok(Admin {
-            live,
-            store,
+            store: CorpusStore::new(corpus),
             changes: Arc::new(Mutex::new(())),
             downloads,
             pending: confirm::Pending::default(),
@@ -153,127 +151,76 @@ pub async fn blocking<T: Send + 'static>(
         .context("a moderation task stopped")
 }
 
-/// Downloads an uploaded file; `None` when it could not be read (the
-/// moderator has been told why).
-pub async fn fetch_upload(
-    ctx: Context<'_>,
-    file: &serenity::Attachment,
-) -> Result<Option<Vec<u8>>, Error> {
+/// Downloads an uploaded file; one that cannot be read is a [`UserError`]
+/// saying why.
+pub async fn fetch_upload(ctx: Context<'_>, file: &serenity::Attachment) -> Result<Vec<u8>, Error> {
     let data = ctx.data();
-    match upload::fetch(&data.admin.downloads, file, data.settings.download_timeout).await {
-        Ok(bytes) => Ok(Some(bytes)),
-        Err(err) => {
-            say(ctx, view::upload_error(&err)).await?;
-            Ok(None)
-        }
-    }
+    upload::fetch(&data.admin.downloads, file, data.settings.download_timeout)
+        .await
+        .map_err(|err| UserError::reply(view::upload_error(&err)).into())
 }
 
-/// Runs `call` on the corpus store on the blocking pool; `None` when the
-/// store refused (the moderator has been told why).
+/// Runs `call` on the corpus store on the blocking pool; a refusal is a
+/// [`UserError`] saying why.
 pub async fn store_call<T: Send + 'static>(
     ctx: Context<'_>,
     call: impl FnOnce(&CorpusStore) -> Result<T, ModerationError> + Send + 'static,
-) -> Result<Option<T>, Error> {
+) -> Result<T, Error> {
     let store = ctx.data().admin.store.clone();
-    match blocking(move || call(&store)).await? {
-        Ok(value) => Ok(Some(value)),
-        Err(err) => {
-            say(ctx, refusal(ctx, &err)).await?;
-            Ok(None)
-        }
-    }
+    blocking(move || call(&store))
+        .await?
+        .map_err(|err| UserError::reply(refusal(ctx, &err)).into())
 }
 
 /// Shows `question` with Confirm (labelled `button`) and Cancel; once
-/// confirmed, makes `change` ([`apply`]) and shows the outcome in place of
-/// the preview.
+/// confirmed, makes the change ([`apply`]) and shows the outcome in place
+/// of the preview.
 pub async fn confirm_and_apply(
     ctx: Context<'_>,
     question: Reply,
     button: &str,
-    change: Change,
+    request: ChangeRequest,
 ) -> Result<(), Error> {
     let Some(clicked) = confirm::confirm(ctx, question, button).await? else {
         return Ok(());
     };
-    let outcome = apply(ctx, change).await?;
+    let outcome = apply(ctx, request).await?;
     confirm::finish(ctx, &clicked, &outcome).await
 }
 
-/// A corpus change, made once confirmed.
-#[derive(Debug, Clone)]
-pub enum Change {
-    Add {
-        file_name: String,
-        bytes: Vec<u8>,
-    },
-    Replace {
-        id: String,
-        file_name: String,
-        bytes: Vec<u8>,
-        /// The previewed version's digest: a newer one is not overwritten.
-        base: Option<String>,
-    },
-    Remove {
-        id: String,
-    },
-    /// An article's version, or the synonyms file's (id
-    /// [`crate::moderation::store::SYNONYMS_ID`]).
-    Restore {
-        id: String,
-        version: u32,
-    },
-    Synonyms {
-        bytes: Vec<u8>,
-    },
-}
-
-/// Makes `change` through the store, reloads the engine so it is live at
-/// once, announces it in the audit channel, and says what happened.
-pub async fn apply(ctx: Context<'_>, change: Change) -> Result<Reply, Error> {
+/// Makes the change ([`change::apply`]: through the store, then the engine
+/// reloaded so it is live at once), announces it in the audit channel, and
+/// says what happened (a refusal included: it replaces the preview).
+pub async fn apply(ctx: Context<'_>, request: ChangeRequest) -> Result<Reply, Error> {
     let data = ctx.data();
     let actor = actor(ctx);
     let store = data.admin.store.clone();
-    let live = Arc::clone(&data.admin.live);
+    let live = Arc::clone(&data.engine);
     let lock = Arc::clone(&data.admin.changes);
     let outcome = blocking(move || {
         let _one_at_a_time = lock.lock().unwrap_or_else(|p| p.into_inner());
-        let changed = match change {
-            Change::Add { file_name, bytes } => store.add(&file_name, &bytes, &actor),
-            Change::Replace {
-                id,
-                file_name,
-                bytes,
-                base,
-            } => store.replace(&id, &file_name, &bytes, base.as_deref(), &actor),
-            Change::Remove { id } => store.remove(&id, &actor),
-            Change::Restore { id, version } => store.restore(&id, version, &actor),
-            Change::Synonyms { bytes } => store.replace_synonyms(&bytes, &actor),
-        }?;
-        // Made: live at once.
-        Ok::<_, ModerationError>((changed, live.reload()))
+        change::apply(&store, request, &actor, || live.reload())
     })
     .await?;
     let (guild, _) = place(ctx.guild_id(), ctx.channel_id());
     match outcome {
-        Ok((changed, reload)) => {
+        Ok(Applied { made, live: reload }) => {
             info!(
-                action = changed.action,
-                target = %changed.target,
-                new_version = changed.new_version,
+                action = made.action,
+                target = %made.target,
+                new_version = made.new_version,
                 actor_id = %ctx.author().id,
                 guild_id = %guild,
                 "corpus changed from Discord"
             );
             announce(
                 ctx,
-                &view::audit_line(ctx.author().id.get(), &ctx.author().name, &changed),
+                &view::audit_line(ctx.author().id.get(), &ctx.author().name, &made),
             )
             .await;
-            let engine = data.admin.live.engine();
+            let engine = data.engine.engine();
             Ok(view::changed(
-                &changed,
+                &made,
                 &reload,
                 engine.corpus().articles.len(),
                 engine.passages().len(),

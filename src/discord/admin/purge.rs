@@ -7,10 +7,12 @@ use std::sync::Arc;
 
 use tracing::info;
 
-use super::super::render::Reply;
+use super::super::errors::UserError;
+use super::super::markdown::plain;
+use super::super::reply::Reply;
 use super::super::{Context, Error};
 use super::{announce, blocking, confirm, say};
-use crate::moderation::feedback::PurgeScope;
+use crate::feedback::PurgeScope;
 
 /// What to delete.
 #[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
@@ -35,12 +37,10 @@ pub async fn purge(
     let scope = match (what, days) {
         (What::OldQuestions, Some(days)) => PurgeScope::QuestionsOlderThan(days),
         (What::OldQuestions, None) => {
-            say(
-                ctx,
-                Reply::notice("Say how many days: e.g. `/faq-admin purge what:Question texts older than some days days:30`."),
+            return Err(UserError::new(
+                "Say how many days: e.g. `/faq-admin purge what:Question texts older than some days days:30`.",
             )
-            .await?;
-            return Ok(());
+            .into());
         }
         (What::AllQuestions, _) => PurgeScope::AllQuestions,
         (What::Everything, _) => PurgeScope::Everything,
@@ -71,7 +71,7 @@ pub async fn purge(
         ctx,
         &format!(
             "🧹 {} (<@{}>) — purge: {text}",
-            super::super::render::plain(&ctx.author().name, 100),
+            plain(&ctx.author().name, 100),
             ctx.author().id
         ),
     )

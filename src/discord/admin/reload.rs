@@ -13,7 +13,7 @@ use super::{blocking, say, view};
 #[poise::command(slash_command)]
 pub async fn reload(ctx: Context<'_>) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
-    let live = Arc::clone(&ctx.data().admin.live);
+    let live = Arc::clone(&ctx.data().engine);
     let for_reload = Arc::clone(&live);
     let outcome = blocking(move || for_reload.reload()).await?;
     let engine = live.engine();

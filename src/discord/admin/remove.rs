@@ -1,10 +1,11 @@
 //! `/faq-admin remove id:<id>`: after a Confirm click, the article leaves the
 //! corpus; its versions stay in the history for `restore`.
 
-use super::super::render::Reply;
+use super::super::markdown::plain;
+use super::super::reply::Reply;
 use super::super::{Context, Error};
-use super::{confirm_and_apply, store_call, view, Change};
-use crate::moderation::store::count;
+use super::{confirm_and_apply, store_call, view, ChangeRequest};
+use crate::text::count;
 
 /// Remove an article (after a Confirm; restore brings it back)
 #[poise::command(slash_command)]
@@ -15,18 +16,13 @@ pub async fn remove(
     id: String,
 ) -> Result<(), Error> {
     let data = ctx.data();
-    let engine = data.admin.live.engine();
+    let engine = data.engine.engine();
     let Some(article) = engine.corpus().article(&id).cloned() else {
         // Not served: perhaps on disk but broken, or unknown. Ask the store.
         let target = id.clone();
-        if store_call(ctx, move |store| store.current(&target))
-            .await?
-            .is_none()
-        {
-            return Ok(());
-        }
+        store_call(ctx, move |store| store.current(&target)).await?;
         let question = Reply::notice(&format!("**Remove `{id}`?** `restore` brings it back."));
-        return confirm_and_apply(ctx, question, "Remove it", Change::Remove { id }).await;
+        return confirm_and_apply(ctx, question, "Remove it", ChangeRequest::Remove { id }).await;
     };
     let passages = engine
         .passages()
@@ -35,11 +31,11 @@ pub async fn remove(
         .count();
     let question = format!(
         "**Remove `{id}`** — {} ({}, {})? Members will no longer be answered from it; `restore` brings it back.",
-        super::super::render::plain(&article.meta.title, 300),
-        super::super::render::plain(&article.meta.publisher, 100),
+        plain(&article.meta.title, 300),
+        plain(&article.meta.publisher, 100),
         count(passages, "passage")
     );
     drop(engine);
     let question = Reply::notice(&view::join_content(&[&question]));
-    confirm_and_apply(ctx, question, "Remove it", Change::Remove { id }).await
+    confirm_and_apply(ctx, question, "Remove it", ChangeRequest::Remove { id }).await
 }

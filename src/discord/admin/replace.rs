@@ -5,7 +5,7 @@
 use poise::serenity_prelude as serenity;
 
 use super::super::{Context, Error};
-use super::{confirm_and_apply, fetch_upload, store_call, view, Change};
+use super::{confirm_and_apply, fetch_upload, store_call, view, ChangeRequest};
 
 /// Replace an article with a new version of its file: preview, then Confirm
 #[poise::command(slash_command)]
@@ -18,22 +18,17 @@ pub async fn replace(
     file: serenity::Attachment,
 ) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
-    let Some(bytes) = fetch_upload(ctx, &file).await? else {
-        return Ok(());
-    };
+    let bytes = fetch_upload(ctx, &file).await?;
     let (target, name, upload) = (id.clone(), file.filename.clone(), bytes.clone());
-    let Some(preview) = store_call(ctx, move |store| {
+    let preview = store_call(ctx, move |store| {
         store.preview_replace(&target, &name, &upload)
     })
-    .await?
-    else {
-        return Ok(());
-    };
+    .await?;
     let question = view::preview(
         "**Replace this article?** The current version is kept: `restore` brings it back.",
         &preview,
     );
-    let change = Change::Replace {
+    let change = ChangeRequest::Replace {
         id,
         file_name: file.filename,
         bytes,

@@ -3,7 +3,7 @@
 //! and live at once. `id:synonyms` restores the synonyms file.
 
 use super::super::{Context, Error};
-use super::{apply, say, Change};
+use super::{apply, say, ChangeRequest};
 
 /// Make a kept version of an article (or id:synonyms) current again
 #[poise::command(slash_command)]
@@ -18,7 +18,7 @@ pub async fn restore(
 ) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
     // The store takes id:synonyms as the synonyms file.
-    let outcome = apply(ctx, Change::Restore { id, version }).await?;
+    let outcome = apply(ctx, ChangeRequest::Restore { id, version }).await?;
     say(ctx, outcome).await?;
     Ok(())
 }

@@ -3,10 +3,11 @@
 
 use poise::serenity_prelude as serenity;
 
-use super::super::render::{plain, Reply};
+use super::super::markdown::plain;
+use super::super::reply::Reply;
 use super::super::{Context, Error};
 use super::store_call;
-use crate::moderation::store::count;
+use crate::text::count;
 
 /// Send an article's current file
 #[poise::command(slash_command)]
@@ -17,9 +18,7 @@ pub async fn show(
     id: String,
 ) -> Result<(), Error> {
     let target = id.clone();
-    let Some((path, bytes)) = store_call(ctx, move |store| store.current(&target)).await? else {
-        return Ok(());
-    };
+    let (path, bytes) = store_call(ctx, move |store| store.current(&target)).await?;
     let name = path
         .file_name()
         .map_or_else(|| format!("{id}.md"), |n| n.to_string_lossy().into_owned());

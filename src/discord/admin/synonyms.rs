@@ -7,11 +7,12 @@ use std::path::Path;
 
 use poise::serenity_prelude as serenity;
 
-use super::super::render::{plain, Reply};
+use super::super::markdown::plain;
+use super::super::reply::Reply;
 use super::super::{Context, Error};
-use super::{confirm_and_apply, fetch_upload, store_call, Change};
+use super::{confirm_and_apply, fetch_upload, store_call, ChangeRequest};
 use crate::corpus::{parse_synonyms, SYNONYMS_FILE};
-use crate::moderation::store::count;
+use crate::text::count;
 
 /// Send the synonyms file, or replace it with an uploaded one (then Confirm)
 #[poise::command(slash_command)]
@@ -21,9 +22,7 @@ pub async fn synonyms(
     file: Option<serenity::Attachment>,
 ) -> Result<(), Error> {
     let Some(file) = file else {
-        let Some(current) = store_call(ctx, |store| store.synonyms()).await? else {
-            return Ok(());
-        };
+        let current = store_call(ctx, |store| store.synonyms()).await?;
         let groups_now = parse_synonyms(Path::new(SYNONYMS_FILE), &current)
             .map(|s| s.groups.len())
             .unwrap_or(0);
@@ -40,15 +39,9 @@ pub async fn synonyms(
         return Ok(());
     };
     ctx.defer_ephemeral().await?;
-    let Some(bytes) = fetch_upload(ctx, &file).await? else {
-        return Ok(());
-    };
+    let bytes = fetch_upload(ctx, &file).await?;
     let (name, upload) = (file.filename.clone(), bytes.clone());
-    let Some(preview) =
-        store_call(ctx, move |store| store.preview_synonyms(&name, &upload)).await?
-    else {
-        return Ok(());
-    };
+    let preview = store_call(ctx, move |store| store.preview_synonyms(&name, &upload)).await?;
     let question = format!(
         "**Replace the synonyms file** with {}: {} (now {}), {} naming a drug or another distinct thing? The current file is kept: `restore id:synonyms` brings it back.",
         plain(&file.filename, 200),
@@ -60,7 +53,7 @@ pub async fn synonyms(
         ctx,
         Reply::notice(&question),
         "Replace it",
-        Change::Synonyms { bytes },
+        ChangeRequest::Synonyms { bytes },
     )
     .await
 }

@@ -18,7 +18,7 @@ pub enum UploadError {
         "{name}: the file is {size} bytes, over the limit of 1 MiB ({MAX_UPLOAD_BYTES} bytes)"
     )]
     TooLarge { name: String, size: u64 },
-    #[error("{name}: the download did not finish within {}; please try again", super::view::duration(*.after))]
+    #[error("{name}: the download did not finish within {}; please try again", crate::text::duration(*.after))]
     TimedOut { name: String, after: Duration },
     #[error("{name}: the file could not be downloaded ({reason}); please try again")]
     Failed { name: String, reason: String },

@@ -2,41 +2,27 @@
 //! [`Reply`] values within Discord's limits (plain data, unit-tested here).
 //! Text from files or members (titles, ids, names, questions) is escaped.
 
-use std::time::Duration;
-
 use poise::serenity_prelude as serenity;
 
-use super::super::render::{
-    cut, cut_lines, embed_url, lines_within, one_line, plain, Embed, Field, Reply, CONTENT_MAX,
-    DESCRIPTION_MAX, EMBEDS_TOTAL_MAX, FIELD_VALUE_MAX, TITLE_MAX,
+use super::super::markdown::{cut_lines, embed_url, lines_within, one_line, plain};
+use super::super::reply::{
+    cut, Embed, Field, Reply, CONTENT_MAX, DESCRIPTION_MAX, EMBEDS_TOTAL_MAX, FIELD_VALUE_MAX,
+    TITLE_MAX,
 };
 use super::ReloadOutcome;
 use crate::corpus::{CorpusError, Problem};
 use crate::engine::EngineError;
+use crate::feedback::Gaps;
 use crate::moderation::audit::AuditEntry;
-use crate::moderation::feedback::Gaps;
 use crate::moderation::live::Reload;
 use crate::moderation::store::{
-    count, Change, Listed, ModerationError, Preview, Version, SYNONYMS_ID,
+    ChangeMade, Listed, ModerationError, Preview, Version, SYNONYMS_ID,
 };
+use crate::text::count;
 
 const COLOUR_PREVIEW: u32 = 0xd69e2e;
 const COLOUR_INFO: u32 = 0x2b6cb0;
 const COLOUR_PROBLEM: u32 = 0xc53030;
-
-/// "5 minutes", "1 second", "250 ms".
-pub fn duration(d: Duration) -> String {
-    let secs = d.as_secs();
-    if secs == 0 {
-        return format!("{} ms", d.as_millis());
-    }
-    let (n, unit) = if secs.is_multiple_of(60) {
-        (secs / 60, "minute")
-    } else {
-        (secs, "second")
-    };
-    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
-}
 
 /// Non-empty parts as one message content, cut at a line within the limit.
 pub fn join_content(parts: &[&str]) -> String {
@@ -161,7 +147,7 @@ pub fn upload_error(err: &super::upload::UploadError) -> Reply {
     ))
 }
 
-fn versions(change: &Change) -> String {
+fn versions(change: &ChangeMade) -> String {
     match (change.old_version, change.new_version) {
         (Some(old), Some(new)) => format!("version {old} → {new}"),
         (None, Some(new)) => format!("version {new}"),
@@ -171,7 +157,12 @@ fn versions(change: &Change) -> String {
 }
 
 /// What a confirmed change did, and whether it is live.
-pub fn changed(change: &Change, reload: &ReloadOutcome, articles: usize, passages: usize) -> Reply {
+pub fn changed(
+    change: &ChangeMade,
+    reload: &ReloadOutcome,
+    articles: usize,
+    passages: usize,
+) -> Reply {
     let done = format!(
         "✅ {} ({}).",
         plain(&change.summary, 1000),
@@ -200,7 +191,7 @@ pub fn changed(change: &Change, reload: &ReloadOutcome, articles: usize, passage
 }
 
 /// One line for the audit channel.
-pub fn audit_line(actor_id: u64, actor_name: &str, change: &Change) -> String {
+pub fn audit_line(actor_id: u64, actor_name: &str, change: &ChangeMade) -> String {
     let versions = versions(change);
     cut_lines(
         &format!(
@@ -405,9 +396,8 @@ pub fn gaps(gaps: &Gaps) -> Reply {
         content: String::new(),
         embeds: vec![Embed {
             title: format!(
-                "Coverage gaps: last {} day{} (since {}, UTC)",
-                gaps.days,
-                if gaps.days == 1 { "" } else { "s" },
+                "Coverage gaps: last {} (since {}, UTC)",
+                count(gaps.days as usize, "day"),
                 gaps.since
             ),
             url: None,
@@ -438,17 +428,8 @@ pub fn gaps(gaps: &Gaps) -> Reply {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::moderation::feedback::{RatedPassage, UnansweredQuestion};
+    use crate::feedback::{RatedPassage, UnansweredQuestion};
     use std::path::PathBuf;
-
-    #[test]
-    fn durations_read_naturally() {
-        assert_eq!(duration(Duration::from_secs(300)), "5 minutes");
-        assert_eq!(duration(Duration::from_secs(60)), "1 minute");
-        assert_eq!(duration(Duration::from_secs(90)), "90 seconds");
-        assert_eq!(duration(Duration::from_secs(1)), "1 second");
-        assert_eq!(duration(Duration::from_millis(250)), "250 ms");
-    }
 
     #[test]
     fn a_preview_of_a_huge_article_fits_discords_limits() {

@@ -1,5 +1,5 @@
-//! The `gaps` and `purge` commands: the feedback store
-//! ([`crate::moderation::feedback`]) from the command line, at the path
+//! `gaps` and `purge`: the feedback store ([`crate::feedback`]) from the
+//! command line, at the path
 //! `[feedback] database` of the config. Output goes to the writer given.
 
 use std::io::Write;
@@ -7,7 +7,7 @@ use std::io::Write;
 use anyhow::Result;
 
 use crate::config::Config;
-use crate::moderation::feedback::{FeedbackStore, Gaps, PurgeScope};
+use crate::feedback::{FeedbackStore, Gaps, PurgeScope};
 
 /// `gaps`: the most frequent unanswered questions and the worst-rated
 /// passages over the last `days` days, as text or one JSON object. No
@@ -42,7 +42,7 @@ pub fn gaps(
         write!(
             out,
             "{}",
-            crate::render::printable(&render_gaps(&gaps, guild))
+            super::plain::printable(&render_gaps(&gaps, guild))
         )?;
     }
     Ok(())
@@ -85,9 +85,8 @@ fn scope_name(guild: Option<u64>) -> String {
 /// The plain-text report.
 pub fn render_gaps(gaps: &Gaps, guild: Option<u64>) -> String {
     let mut text = format!(
-        "Coverage gaps over the last {} day{} (since {}, UTC), {}\n\n",
-        gaps.days,
-        if gaps.days == 1 { "" } else { "s" },
+        "Coverage gaps over the last {} (since {}, UTC), {}\n\n",
+        crate::text::count(gaps.days as usize, "day"),
         gaps.since,
         scope_name(guild)
     );
@@ -138,7 +137,7 @@ pub fn render_gaps(gaps: &Gaps, guild: Option<u64>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::moderation::feedback::{RatedPassage, UnansweredQuestion};
+    use crate::feedback::{RatedPassage, UnansweredQuestion};
 
     fn gaps() -> Gaps {
         Gaps {

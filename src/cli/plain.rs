@@ -1,6 +1,7 @@
 //! Verdicts as plain text for the terminal: the passage verbatim, the
-//! sentence that answers in bold only on a terminal (so piped text stays searchable), and the
-//! citation under it.
+//! sentence that answers in bold only on a terminal (so piped text stays
+//! searchable), and the citation under it; and [`printable`], which keeps
+//! control characters from files and members off the terminal.
 
 use std::fmt::Write;
 

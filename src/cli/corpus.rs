@@ -1,0 +1,136 @@
+//! `corpus …`: moderators' changes from the shell, through the same
+//! [`crate::moderation`] code as the Discord admin commands (validated,
+//! versioned, audited), and the listings that go with them.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use super::plain::printable;
+use super::CorpusCommand;
+use crate::config::Config;
+use crate::corpus::{MAX_ARTICLE_BYTES, MAX_SYNONYMS_BYTES};
+use crate::engine::Engine;
+use crate::moderation::change::{self, Applied, ChangeRequest};
+use crate::storage::read::read_capped;
+
+/// Runs one `corpus` command.
+pub fn corpus(config: &Config, command: &CorpusCommand, out: &mut dyn Write) -> Result<()> {
+    use crate::moderation::audit::AuditStatus;
+    use crate::moderation::store::CorpusStore;
+    use crate::moderation::Actor;
+
+    let store = CorpusStore::new(&config.corpus);
+    let actor = Actor::command_line();
+    let read = |file: &Path| -> Result<(String, Vec<u8>)> {
+        // Checked before reading: `corpus add /dev/zero` is refused at once.
+        let cap = MAX_ARTICLE_BYTES.max(MAX_SYNONYMS_BYTES) as u64;
+        let bytes = read_capped(file, cap).context("cannot read the upload")?;
+        let name = file.file_name().map_or_else(
+            || "upload.md".to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        Ok((name, bytes))
+    };
+    let request = match command {
+        CorpusCommand::Add { file } => {
+            let (file_name, bytes) = read(file)?;
+            Some(ChangeRequest::Add { file_name, bytes })
+        }
+        CorpusCommand::Replace { id, file } => {
+            let (file_name, bytes) = read(file)?;
+            Some(ChangeRequest::Replace {
+                id: id.clone(),
+                file_name,
+                bytes,
+                base: None,
+            })
+        }
+        CorpusCommand::Remove { id } => Some(ChangeRequest::Remove { id: id.clone() }),
+        CorpusCommand::Restore { id, version } => Some(ChangeRequest::Restore {
+            id: id.clone(),
+            version: *version,
+        }),
+        CorpusCommand::Synonyms { file: Some(file) } => {
+            let (_, bytes) = read(file)?;
+            Some(ChangeRequest::Synonyms { bytes })
+        }
+        CorpusCommand::Synonyms { file: None } => {
+            out.write_all(&store.synonyms()?)?;
+            None
+        }
+        CorpusCommand::History { id } => {
+            for v in store.history(id)? {
+                let mark = if v.current { "  (current)" } else { "" };
+                writeln!(out, "{:>4}  {}  {} bytes{mark}", v.number, v.saved, v.bytes)?;
+            }
+            None
+        }
+        CorpusCommand::List => {
+            for a in store.list()? {
+                let reviewed = a
+                    .reviewed
+                    .map(|d| format!(", reviewed {d}"))
+                    .unwrap_or_default();
+                let line = format!(
+                    "{}  {} ({}{reviewed})  [{}]",
+                    a.id, a.title, a.publisher, a.file
+                );
+                writeln!(out, "{}", printable(&line))?;
+            }
+            None
+        }
+        CorpusCommand::Show { id } => {
+            // Byte for byte into a file or a pipe (to edit and replace);
+            // on a terminal, without control characters.
+            let bytes = store.current(id)?.1;
+            if std::io::stdout().is_terminal() {
+                let text = String::from_utf8_lossy(&bytes);
+                out.write_all(printable(&text).as_bytes())?;
+            } else {
+                out.write_all(&bytes)?;
+            }
+            None
+        }
+        CorpusCommand::Audit => {
+            for e in store.audit()? {
+                let versions = match (e.old_version, e.new_version) {
+                    (Some(o), Some(n)) => format!("v{o} → v{n}"),
+                    (None, Some(n)) => format!("→ v{n}"),
+                    (Some(o), None) => format!("v{o} →"),
+                    (None, None) => String::new(),
+                };
+                let note = match e.status {
+                    AuditStatus::Interrupted => "  [interrupted by a crash: not applied]",
+                    _ => "",
+                };
+                let line = format!(
+                    "{}  {} ({})  {} {} {versions}  {}{note}",
+                    e.time, e.actor.name, e.actor.id, e.action, e.target, e.summary
+                );
+                writeln!(out, "{}", printable(&line))?;
+            }
+            None
+        }
+    };
+    if let Some(request) = request {
+        // Rebuilt now, so the next question is answered from the new corpus
+        // at once; running bots pick the change up by watching the folder.
+        let Applied { made, live } = change::apply(&store, request, &actor, || {
+            Engine::open(&config.paths(), config.engine.clone())
+        })?;
+        writeln!(out, "{}", printable(&made.summary))?;
+        for warning in &made.warnings {
+            writeln!(out, "  warning: {}", printable(warning))?;
+        }
+        let engine = live.context("the change is saved, but the corpus does not load")?;
+        writeln!(
+            out,
+            "live: {} articles, {} passages",
+            engine.corpus().articles.len(),
+            engine.passages().len()
+        )?;
+    }
+    Ok(())
+}
