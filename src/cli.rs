@@ -288,6 +288,18 @@ pub enum CorpusCommand {
     Synonyms { file: Option<std::path::PathBuf> },
     /// Print the audit log, oldest first.
     Audit,
+    /// Add an article from its web page (an http(s):// link) or the page
+    /// saved as .html: previewed, then added like `add`.
+    Import {
+        /// The page's link, or a saved .html/.htm file.
+        source: String,
+        /// The new article's id (default: a slug of publisher and title).
+        #[arg(long)]
+        id: Option<String>,
+        /// Print the article file and the preview; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 /// Runs one `corpus` command.
@@ -317,6 +329,11 @@ pub fn corpus(config: &Config, command: &CorpusCommand, out: &mut dyn Write) -> 
             let (name, bytes) = read(file)?;
             Some(store.replace(id, &name, &bytes, None, &actor)?)
         }
+        CorpusCommand::Import {
+            source,
+            id,
+            dry_run,
+        } => return crate::import::cli::import(config, source, id.as_deref(), *dry_run, out),
         CorpusCommand::Remove { id } => Some(store.remove(id, &actor)?),
         CorpusCommand::Restore { id, version } => Some(store.restore(id, *version, &actor)?),
         CorpusCommand::Synonyms { file: Some(file) } => {

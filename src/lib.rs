@@ -11,6 +11,7 @@ pub mod corpus;
 pub mod discord;
 pub mod engine;
 pub mod eval;
+pub mod import;
 pub mod moderation;
 pub mod render;
 pub mod storage;

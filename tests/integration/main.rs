@@ -6,6 +6,7 @@ mod check;
 mod commands;
 mod corpus_commands;
 mod corpus_curation;
+mod corpus_import;
 mod engine_api;
 mod fuzz;
 mod hostile_files;
