@@ -442,7 +442,6 @@ const FURNITURE_WORDS: &[&str] = &[
     "advert",
     "advertisement",
     "advertising",
-    "banner",
     "breadcrumb",
     "breadcrumbs",
     "consent",
@@ -550,11 +549,17 @@ fn is_furniture(node: &NodeRef) -> bool {
         }
     }
     if let Some(label) = node.attr("aria-label") {
-        let label = label.to_ascii_lowercase();
-        if ["breadcrumb", "share", "cookie", "advert", "newsletter"]
-            .iter()
-            .any(|w| label.contains(w))
-        {
+        const LABELS: &[&str] = &[
+            "breadcrumb",
+            "breadcrumbs",
+            "share",
+            "sharing",
+            "cookie",
+            "cookies",
+            "advertisement",
+            "newsletter",
+        ];
+        if words(&label).iter().any(|w| LABELS.contains(&w.as_str())) {
             return true;
         }
     }
@@ -1001,6 +1006,16 @@ mod tests {
         );
         let divs: Vec<bool> = doc.select("div").nodes().iter().map(is_furniture).collect();
         assert_eq!(divs, [false, true, true]);
+        let doc = Document::from(
+            r#"<section aria-label="Shared decision making">a</section><div aria-label="Share this page">b</div><div class="hero-banner">c</div><div role="banner">d</div>"#,
+        );
+        let kept: Vec<bool> = doc
+            .select("section, div")
+            .nodes()
+            .iter()
+            .map(|n| !is_furniture(n))
+            .collect();
+        assert_eq!(kept, [true, false, true, false]);
     }
 
     #[test]
