@@ -44,6 +44,7 @@ pub struct Config {
     pub engine: EngineSettings,
     pub discord: DiscordConfig,
     pub feedback: FeedbackConfig,
+    pub import: crate::import::ImportConfig,
 }
 
 impl Default for Config {
@@ -55,6 +56,7 @@ impl Default for Config {
             engine: EngineSettings::default(),
             discord: DiscordConfig::default(),
             feedback: FeedbackConfig::default(),
+            import: crate::import::ImportConfig::default(),
         }
     }
 }
@@ -303,6 +305,7 @@ mod tests {
         assert_eq!(parsed.discord.answer_dms, defaults.discord.answer_dms);
         assert_eq!(parsed.discord, defaults.discord);
         assert_eq!(parsed.feedback, defaults.feedback);
+        assert_eq!(parsed.import, defaults.import);
     }
 
     #[test]

@@ -30,6 +30,7 @@ pub mod discord;
 pub mod engine;
 pub mod eval;
 pub mod feedback;
+pub mod import;
 pub mod moderation;
 pub mod storage;
 pub mod text;

@@ -8,6 +8,8 @@
 
 #[path = "support/fake_discord/mod.rs"]
 mod fake_discord;
+#[path = "discord_admin/import.rs"]
+mod import;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -246,8 +248,8 @@ async fn faq_admin_is_hidden_from_members_and_refused_to_those_without_the_permi
     assert_eq!(
         subcommands,
         [
-            "add", "replace", "remove", "list", "show", "reload", "history", "restore", "synonyms",
-            "gaps", "purge"
+            "add", "import", "replace", "remove", "list", "show", "reload", "history", "restore",
+            "synonyms", "gaps", "purge"
         ]
     );
     // Checked again when run: Alice has neither Manage Server nor the role.

@@ -47,6 +47,11 @@ pub fn corpus(config: &Config, command: &CorpusCommand, out: &mut dyn Write) -> 
                 base: None,
             })
         }
+        CorpusCommand::Import {
+            source,
+            id,
+            dry_run,
+        } => return crate::import::cli::import(config, source, id.as_deref(), *dry_run, out),
         CorpusCommand::Remove { id } => Some(ChangeRequest::Remove { id: id.clone() }),
         CorpusCommand::Restore { id, version } => Some(ChangeRequest::Restore {
             id: id.clone(),

@@ -129,6 +129,18 @@ pub enum CorpusCommand {
     Synonyms { file: Option<PathBuf> },
     /// Print the audit log, oldest first.
     Audit,
+    /// Add an article from its web page (an http(s):// link) or the page
+    /// saved as .html: previewed, then added like `add`.
+    Import {
+        /// The page's link, or a saved .html/.htm file.
+        source: String,
+        /// The new article's id (default: a slug of publisher and title).
+        #[arg(long)]
+        id: Option<String>,
+        /// Print the article file and the preview; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 /// What `purge` deletes: exactly one of these.

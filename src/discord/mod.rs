@@ -268,7 +268,8 @@ pub async fn serve_with_engine(
     let intents = settings.intents();
     let guilds = settings.guilds.clone();
     let feedback = feedback::Feedback::new(Arc::clone(&feedback_store), config.feedback.clone());
-    let data = Data::new(live, settings, feedback)?;
+    let mut data = Data::new(live, settings, feedback)?;
+    data.admin.import = config.import.clone();
     // Recorded question texts past their retention are deleted hourly.
     let expiry = tokio::spawn(feedback::expire_periodically(
         feedback_store,

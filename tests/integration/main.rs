@@ -6,6 +6,8 @@ mod check;
 mod commands;
 mod corpus_commands;
 mod corpus_curation;
+#[cfg(feature = "web")]
+mod corpus_import;
 mod engine_api;
 mod fuzz;
 mod hostile_files;

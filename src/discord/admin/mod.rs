@@ -16,6 +16,7 @@ pub mod add;
 pub mod confirm;
 pub mod gaps;
 pub mod history;
+pub mod import;
 pub mod list;
 pub mod purge;
 pub mod reload;
@@ -59,6 +60,8 @@ pub struct Admin {
     /// carries the bot token.
     pub downloads: reqwest::Client,
     pub pending: confirm::Pending,
+    /// How `/faq-admin import` fetches pages (`[import]`).
+    pub import: crate::import::ImportConfig,
 }
 
 impl Admin {
@@ -73,6 +76,7 @@ impl Admin {
             changes: Arc::new(Mutex::new(())),
             downloads,
             pending: confirm::Pending::default(),
+            import: crate::import::ImportConfig::default(),
         })
     }
 }
@@ -87,6 +91,7 @@ impl Admin {
     check = "is_moderator",
     subcommands(
         "add::add",
+        "import::import",
         "replace::replace",
         "remove::remove",
         "list::list",
