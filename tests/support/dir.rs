@@ -1,32 +1,12 @@
-//! Test helpers: a temporary folder holding a copy of the shipped corpus, and
-//! a runner for the real binary inside it.
+//! A temporary folder holding a copy of the shipped corpus (or nothing), and
+//! a runner for the real binary inside it, with a clean environment (as
+//! ripgrep's `tests/util.rs` has `Dir` and `TestCommand`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-/// The repository's root.
-pub fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// `shared/` beside the repository (question sets, sources). Tests that need
-/// it fail loudly when it is missing rather than pass vacuously.
-pub fn shared(rel: &str) -> PathBuf {
-    let path = repo().join("../shared").join(rel);
-    assert!(
-        path.exists(),
-        "{} is missing: the tests expect shared/ beside the repository",
-        path.display()
-    );
-    path
-}
-
-/// One passage-vector cache for every test process, so that the shipped
-/// corpus is embedded once per test run, not once per test.
-pub fn shared_vector_cache() -> PathBuf {
-    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("vectors")
-}
+use super::paths::{copy_corpus, vector_cache};
 
 /// A temporary working folder, deleted when dropped.
 pub struct TestDir {
@@ -38,11 +18,7 @@ impl TestDir {
     /// A folder with `corpus/` copied from the shipped corpus and no index.
     pub fn with_shipped_corpus() -> TestDir {
         let dir = TestDir::empty();
-        std::fs::create_dir(dir.corpus()).unwrap();
-        for entry in std::fs::read_dir(repo().join("corpus")).unwrap() {
-            let path = entry.unwrap().path();
-            std::fs::copy(&path, dir.corpus().join(path.file_name().unwrap())).unwrap();
-        }
+        copy_corpus(&dir.corpus());
         dir
     }
 
@@ -70,12 +46,10 @@ impl TestDir {
         std::fs::write(path, contents).unwrap();
     }
 
-    /// Runs the real binary here with `args`, no config and a clean environment.
-    pub fn run(&self, args: &[&str]) -> Output {
-        self.run_with_stdin(args, None)
-    }
-
-    pub fn run_with_stdin(&self, args: &[&str], stdin: Option<&str>) -> Output {
+    /// The real binary with `args`, run here: no config and a clean
+    /// environment but the test run's vector cache; standard input null,
+    /// output and error piped.
+    pub fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_infusion-faq"));
         command
             .args(args)
@@ -83,32 +57,28 @@ impl TestDir {
             .env_remove("INFUSION_FAQ_CONFIG")
             .env_remove("DISCORD_TOKEN")
             .env_remove("RUST_LOG")
-            .env(
-                infusion_faq::config::VECTOR_CACHE_ENV,
-                shared_vector_cache(),
-            )
-            .stdin(if stdin.is_some() {
-                Stdio::piped()
-            } else {
-                Stdio::null()
-            })
+            .env(infusion_faq::config::VECTOR_CACHE_ENV, vector_cache())
+            .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        let mut child = command.spawn().expect("the binary starts");
-        if let Some(input) = stdin {
-            child
-                .stdin
-                .take()
-                .unwrap()
-                .write_all(input.as_bytes())
-                .unwrap();
-        }
-        let out = child.wait_with_output().unwrap();
-        Output {
-            code: out.status.code(),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        command
+    }
+
+    /// Runs the binary here with `args` (see [`Self::command`]).
+    pub fn run(&self, args: &[&str]) -> Output {
+        output(self.command(args), None)
+    }
+
+    /// Runs the binary from the subfolder `folder` (which must exist).
+    pub fn run_in(&self, folder: &str, args: &[&str]) -> Output {
+        let mut command = self.command(args);
+        command.current_dir(self.root.join(folder));
+        output(command, None)
+    }
+
+    /// Runs the binary here with `args`, `stdin` written to its input.
+    pub fn run_with_stdin(&self, args: &[&str], stdin: impl AsRef<[u8]>) -> Output {
+        output(self.command(args), Some(stdin.as_ref()))
     }
 
     /// Every file under the index folder with its bytes, to prove it unchanged.
@@ -131,6 +101,23 @@ impl TestDir {
         }
         files.sort();
         files
+    }
+}
+
+/// Runs `command` to its end, `stdin` (if any) written to its input.
+fn output(mut command: Command, stdin: Option<&[u8]>) -> Output {
+    if stdin.is_some() {
+        command.stdin(Stdio::piped());
+    }
+    let mut child = command.spawn().expect("the binary starts");
+    if let Some(input) = stdin {
+        child.stdin.take().unwrap().write_all(input).unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    Output {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
 
