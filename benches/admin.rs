@@ -13,22 +13,22 @@
 //! `ADMIN_BENCH_RELOADS` (default 20) change the load.
 
 mod common;
-#[path = "../tests/support/fake_discord/mod.rs"]
-mod fake_discord;
+// The bench drives a slice of the bot tests' support.
+#[allow(dead_code)]
+#[path = "../tests/support/bot.rs"]
+mod support;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::{env_number, ms, percentile};
-use fake_discord::app::{copy_corpus, TOKEN};
-use fake_discord::payloads::{self, Place, BOB, MENTION_CHANNEL, MOD};
-use fake_discord::process::{write_config, Serve};
-use fake_discord::{FakeDiscord, Serve as Cdn};
 use serde_json::{json, Value};
-
-const HERE: Place = Place::Guild {
-    channel: MENTION_CHANNEL,
-};
+use support::fake_discord::app::TOKEN;
+use support::fake_discord::messages::button;
+use support::fake_discord::payloads::{self, BOB, HERE, MENTION_CHANNEL, MOD};
+use support::fake_discord::process::{write_config, Extra, Serve};
+use support::fake_discord::{FakeDiscord, Serve as Cdn};
+use support::paths::copy_corpus;
 
 fn report(what: &str, mut latencies: Vec<Duration>) {
     latencies.sort();
@@ -65,22 +65,18 @@ async fn ask(fake: &FakeDiscord, question: &str) -> (Duration, Value) {
     )
 }
 
-fn button(message: &Value, label: &str) -> String {
-    message["components"][0]["components"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|b| b["label"] == label)
-        .and_then(|b| b["custom_id"].as_str())
-        .unwrap_or_else(|| panic!("no {label} button in {message}"))
-        .to_string()
-}
-
 async fn run(questions: usize, reloads: usize) {
     let dir = tempfile::tempdir().expect("temp dir");
     copy_corpus(&dir.path().join("corpus"));
     let fake = Arc::new(FakeDiscord::start(TOKEN).await);
-    let config = write_config(dir.path(), &fake.url(), 0, "", "");
+    let config = write_config(
+        dir.path(),
+        &fake.url(),
+        Extra {
+            discord: "rate_limit_questions = 0",
+            ..Extra::default()
+        },
+    );
     let _serve = Serve::start(&config, &fake).await;
 
     // One at a time: answered, unanswered.

@@ -1,13 +1,14 @@
 //! What members do through the fake Discord — slash commands, button
 //! clicks, messages — and waiting for what the bot answers. The same for
-//! the in-process bot (`app`), the `serve` process (`process`) and the
-//! benches.
+//! the in-process bot (`app`, which derefs to the fake), the `serve`
+//! process (`process`) and the benches.
 
 use std::time::Instant;
 
 use serde_json::{json, Value};
 use tokio::sync::oneshot;
 
+use super::messages::response_data;
 use super::payloads::{self, Member, Place, APP_ID};
 use super::{FakeDiscord, Request};
 
@@ -245,4 +246,11 @@ pub fn replies_to(request: &Request, id: u64) -> bool {
             .body
             .as_ref()
             .is_some_and(|b| b["message_reference"]["message_id"] == json!(id.to_string()))
+}
+
+/// `/ask question:<question>` (not private), and the message of its
+/// immediate (type 4) response.
+pub async fn ask(fake: &FakeDiscord, who: Member, place: Place, question: &str) -> Value {
+    let interaction = fake.ask(who, place, question, None).await;
+    response_data(&fake.callback(&interaction).await)
 }

@@ -7,14 +7,13 @@
 //!
 //! Waiting is always on events (a watch channel per record), with generous
 //! timeouts, never on fixed sleeps.
-// Each test and bench crate compiles this module on its own and uses a
-// different part of it (the start-up tests hardly any), so what one crate
-// leaves unused is not dead. What no crate uses is removed: compiling each
-// without this line and comparing their warnings shows it.
-#![allow(dead_code)]
+//!
+//! Part of the bot's test support (`tests/support/bot.rs`): it finds the
+//! shipped corpus and the vector cache through its sibling `paths`.
 
 pub mod app;
 pub mod members;
+pub mod messages;
 pub mod payloads;
 pub mod process;
 pub mod schema;
@@ -35,7 +34,6 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 use tokio::sync::{mpsc, watch};
 
-pub use members::Interaction;
 use payloads::APP_ID;
 
 /// How long a test waits for anything before failing. Generous: a `serve`
