@@ -23,12 +23,12 @@ use std::time::{Duration, Instant};
 
 use common::{env_number, ms, percentile};
 use serde_json::{json, Value};
+use support::common::copy_corpus;
 use support::fake_discord::app::TOKEN;
 use support::fake_discord::messages::button;
 use support::fake_discord::payloads::{self, BOB, HERE, MENTION_CHANNEL, MOD};
 use support::fake_discord::process::{write_config, Extra, Serve};
 use support::fake_discord::{FakeDiscord, Serve as Cdn};
-use support::paths::copy_corpus;
 
 fn report(what: &str, mut latencies: Vec<Duration>) {
     latencies.sort();
@@ -55,10 +55,9 @@ fn main() {
 
 async fn ask(fake: &FakeDiscord, question: &str) -> (Duration, Value) {
     let (interaction, payload) = fake.ask_payload(BOB, HERE, question, None);
-    let (at, waiter) = fake
+    let (at, reply) = fake
         .send(payload, "POST", &interaction.callback_path())
         .await;
-    let reply = waiter.await.expect("answered");
     (
         reply.at.duration_since(at),
         reply.body.expect("a body")["data"].clone(),
@@ -99,10 +98,9 @@ async fn run(questions: usize, reloads: usize) {
         let label = if n % 2 == 0 { "Helpful" } else { "Not helpful" };
         let shown = payloads::bot_message(fake.id(), MENTION_CHANNEL, &answer);
         let (interaction, payload) = fake.click_payload(BOB, HERE, &button(&answer, label), shown);
-        let (at, waiter) = fake
+        let (at, reply) = fake
             .send(payload, "POST", &interaction.callback_path())
             .await;
-        let reply = waiter.await.expect("acknowledged");
         assert_eq!(reply.body.as_ref().unwrap()["type"], 7);
         votes.push(reply.at.duration_since(at));
     }
@@ -120,12 +118,11 @@ async fn run(questions: usize, reloads: usize) {
             json!([payloads::file_option(&file)]),
             &[file],
         );
-        let (_, waiter) = fake.send(payload, "POST", &add.followup_path()).await;
-        let preview = waiter.await.expect("a preview").body.unwrap();
+        let (_, preview) = fake.send(payload, "POST", &add.followup_path()).await;
+        let preview = preview.body.unwrap();
         let shown = payloads::bot_message(fake.id(), MENTION_CHANNEL, &preview);
         let (click, payload) = fake.click_payload(MOD, HERE, &button(&preview, "Add it"), shown);
-        let (at, waiter) = fake.send(payload, "PATCH", &click.original_path()).await;
-        let outcome = waiter.await.expect("an outcome");
+        let (at, outcome) = fake.send(payload, "PATCH", &click.original_path()).await;
         let text = outcome.body.unwrap()["content"]
             .as_str()
             .unwrap()
@@ -154,9 +151,7 @@ async fn run(questions: usize, reloads: usize) {
                         .unwrap();
                         let (reload, payload) =
                             fake.admin_payload(MOD, HERE, "reload", json!([]), &[]);
-                        let (_, waiter) =
-                            fake.send(payload, "POST", &reload.followup_path()).await;
-                        waiter.await.expect("reloaded");
+                        fake.send(payload, "POST", &reload.followup_path()).await;
                     }
                 })
             });

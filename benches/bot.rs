@@ -23,11 +23,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::{env_number, ms, percentile};
+use support::common::copy_corpus;
 use support::fake_discord::app::TOKEN;
 use support::fake_discord::payloads::{self, Member, HERE};
 use support::fake_discord::process::{self, write_config, Extra};
-use support::fake_discord::{FakeDiscord, TIMEOUT};
-use support::paths::copy_corpus;
+use support::fake_discord::FakeDiscord;
 
 const QUESTIONS: &[&str] = &[
     "How long does an Ocrevus infusion take?",
@@ -121,13 +121,9 @@ async fn run(requests: usize, concurrency: usize, members: usize, rounds: usize)
             };
             let question = QUESTIONS[n % QUESTIONS.len()];
             let (interaction, payload) = fake.ask_payload(who, HERE, question, None);
-            let (sent, reply) = fake
+            let (sent, request) = fake
                 .send(payload, "POST", &interaction.callback_path())
                 .await;
-            let request = tokio::time::timeout(TIMEOUT, reply)
-                .await
-                .expect("the bot answers within 30 s")
-                .expect("the fake records the answer");
             request.at.saturating_duration_since(sent)
         }
     };

@@ -6,13 +6,13 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::support::common::copy_corpus;
 use crate::support::fake_discord::app::{spawn_app, TOKEN};
 use crate::support::fake_discord::payloads::{
     self, Place, ALICE, APP_ID, BOB, GUILD, HERE, MENTION_CHANNEL,
 };
 use crate::support::fake_discord::process::{self, write_config, Extra, Serve};
 use crate::support::fake_discord::{FakeDiscord, TIMEOUT};
-use crate::support::paths::copy_corpus;
 
 /// A config file for `dir` (corpus copied in), pointing at `api_url`, with
 /// `top` among its top-level keys.

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use infusion_faq::engine::{Engine, Paths, Verdict, DISCLAIMER};
 use infusion_faq::EngineSettings;
 
-use crate::support::paths::repo;
+use crate::support::common::repo;
 
 /// One engine for this file's tests; its index lives in a temporary folder.
 pub(crate) fn engine() -> &'static Engine {

@@ -2,8 +2,8 @@
 //! must meet the bar the project promises, and the developers' own set of
 //! members' questions guards against tuning to that one file.
 
+use crate::support::common::{repo, shared};
 use crate::support::dir::TestDir;
-use crate::support::paths::{repo, shared};
 
 fn eval(dir: &TestDir, set: &std::path::Path) -> serde_json::Value {
     let set = set.to_str().unwrap();

@@ -1,8 +1,8 @@
 //! What the command line's tests (`tests/cli`) share: where things are, and
 //! a temporary folder with the real binary run inside it.
 
-#[path = "paths.rs"]
-pub mod paths;
+#[path = "common.rs"]
+pub mod common;
 
 #[path = "dir.rs"]
 pub mod dir;

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use super::paths::{copy_corpus, vector_cache};
+use super::common::{binary, copy_corpus, snapshot};
 
 /// A temporary working folder, deleted when dropped.
 pub struct TestDir {
@@ -50,14 +50,10 @@ impl TestDir {
     /// environment but the test run's vector cache; standard input null,
     /// output and error piped.
     pub fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_infusion-faq"));
+        let mut command = binary();
         command
             .args(args)
             .current_dir(&self.root)
-            .env_remove("INFUSION_FAQ_CONFIG")
-            .env_remove("DISCORD_TOKEN")
-            .env_remove("RUST_LOG")
-            .env(infusion_faq::config::VECTOR_CACHE_ENV, vector_cache())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
@@ -83,24 +79,7 @@ impl TestDir {
 
     /// Every file under the index folder with its bytes, to prove it unchanged.
     pub fn index_snapshot(&self) -> Vec<(PathBuf, Vec<u8>)> {
-        let mut files = Vec::new();
-        let mut stack = vec![self.index()];
-        while let Some(dir) = stack.pop() {
-            let Ok(entries) = std::fs::read_dir(&dir) else {
-                continue;
-            };
-            for entry in entries {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    stack.push(path);
-                } else {
-                    let bytes = std::fs::read(&path).unwrap();
-                    files.push((path, bytes));
-                }
-            }
-        }
-        files.sort();
-        files
+        snapshot(&self.index())
     }
 }
 

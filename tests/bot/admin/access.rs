@@ -4,9 +4,8 @@
 
 use serde_json::json;
 
-use super::{
-    admin, admin_refusal, app_with, kesimpta, send_add, snapshot, HEALTHLINE, NOT_A_MODERATOR,
-};
+use super::{admin, admin_refusal, app_with, kesimpta, send_add, HEALTHLINE, NOT_A_MODERATOR};
+use crate::support::common::snapshot;
 use crate::support::fake_discord::messages::{body, content, description, embeds, ephemeral};
 use crate::support::fake_discord::payloads::{Place, ALICE, HELPER, MOD};
 use crate::support::fake_discord::Serve as Cdn;

@@ -3,13 +3,13 @@
 //! accordingly, and answers.
 
 use super::{add, HEALTHLINE, UNLIMITED};
+use crate::support::common::copy_corpus;
 use crate::support::fake_discord::app::TOKEN;
 use crate::support::fake_discord::members::ask;
 use crate::support::fake_discord::messages::{answered_from, button};
 use crate::support::fake_discord::payloads::{self, BOB, HERE, MENTION_CHANNEL, MOD};
 use crate::support::fake_discord::process::{write_config, Serve};
 use crate::support::fake_discord::{schema, FakeDiscord, TIMEOUT};
-use crate::support::paths::copy_corpus;
 
 /// A large article: writing it and indexing it take long enough to be
 /// killed at different moments.

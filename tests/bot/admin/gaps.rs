@@ -5,6 +5,7 @@
 use serde_json::{json, Value};
 
 use super::{admin, app_with, click, UNLIMITED};
+use crate::support::common::copy_corpus;
 use crate::support::fake_discord::app::TOKEN;
 use crate::support::fake_discord::members::ask;
 use crate::support::fake_discord::messages::{
@@ -15,7 +16,6 @@ use crate::support::fake_discord::payloads::{
 };
 use crate::support::fake_discord::process::{write_config, Extra, Serve};
 use crate::support::fake_discord::{schema, FakeDiscord};
-use crate::support::paths::copy_corpus;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn votes_are_one_per_answer_and_show_in_gaps_with_questions_only_where_recorded() {
@@ -93,12 +93,7 @@ async fn votes_are_one_per_answer_and_show_in_gaps_with_questions_only_where_rec
         Some("Coverage gaps: last 7 days")
     );
     let text = description(&gaps);
-    assert!(text.contains(&format!("**1×** {missing} (last ")), "{text}");
-    assert!(
-        text.contains("**1 👎 0 👍** `healthline-infusion-treatments`"),
-        "{text}"
-    );
-    assert!(text.contains(&format!("asked: {question}")), "{text}");
+    assert_gaps(&text, missing, 1, question);
     assert!(
         !text.contains("dog"),
         "DMs are never recorded as text: {text}"
@@ -111,6 +106,20 @@ async fn votes_are_one_per_answer_and_show_in_gaps_with_questions_only_where_rec
     assert_eq!(all.unanswered_without_text, 1);
     assert!(all.worst_passages.iter().all(|p| p.unhelpful <= 1));
     app.finish().await;
+}
+
+/// Asserts that the gaps report `text` lists `missing` asked `times`, and
+/// the one 👎 on the Healthline passage with the `question` it answered.
+fn assert_gaps(text: &str, missing: &str, times: u32, question: &str) {
+    assert!(
+        text.contains(&format!("**{times}×** {missing} (last ")),
+        "{text}"
+    );
+    assert!(
+        text.contains("**1 👎 0 👍** `healthline-infusion-treatments`"),
+        "{text}"
+    );
+    assert!(text.contains(&format!("asked: {question}")), "{text}");
 }
 
 /// `/faq-admin gaps` (as the moderator): the report's text.
@@ -134,15 +143,12 @@ async fn votes_and_gaps_survive_a_restart_and_purge_deletes_what_it_says() {
     let dir = tempfile::tempdir().unwrap();
     copy_corpus(&dir.path().join("corpus"));
     let record = format!("record_questions_in = [{GUILD}]");
+    let extra = Extra {
+        feedback: &record,
+        ..UNLIMITED
+    };
     let fake = FakeDiscord::start(TOKEN).await;
-    let config = write_config(
-        dir.path(),
-        &fake.url(),
-        Extra {
-            feedback: &record,
-            ..UNLIMITED
-        },
-    );
+    let config = write_config(dir.path(), &fake.url(), extra);
     let mut serve = Serve::start(&config, &fake).await;
     let question = "How often is Tysabri given?";
     let answer = ask(&fake, BOB, HERE, question).await;
@@ -159,22 +165,10 @@ async fn votes_and_gaps_survive_a_restart_and_purge_deletes_what_it_says() {
     serve.kill().await;
 
     let fake = FakeDiscord::start(TOKEN).await;
-    let config = write_config(
-        dir.path(),
-        &fake.url(),
-        Extra {
-            feedback: &record,
-            ..UNLIMITED
-        },
-    );
+    let config = write_config(dir.path(), &fake.url(), extra);
     let serve = Serve::start(&config, &fake).await;
     let text = gaps_text(&fake).await;
-    assert!(text.contains(&format!("**2×** {missing} (last ")), "{text}");
-    assert!(
-        text.contains("**1 👎 0 👍** `healthline-infusion-treatments`"),
-        "{text}"
-    );
-    assert!(text.contains(&format!("asked: {question}")), "{text}");
+    assert_gaps(&text, missing, 2, question);
     // Purge: texts older than 1 day (none yet), then all of them.
     assert_eq!(
         purge(&fake, 0, Some(1)).await,

@@ -14,8 +14,7 @@ mod synonyms;
 mod upload;
 mod versions;
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::{json, Value};
 
@@ -134,23 +133,6 @@ async fn admin_refusal(fake: &FakeDiscord, who: Member, sub: &str, options: Valu
     let data = callback["data"].clone();
     ephemeral(&data);
     data
-}
-
-/// Every file under `dir` (history and audit log included) with its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(folder) = stack.pop() {
-        for entry in std::fs::read_dir(&folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.insert(path.clone(), std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    files
 }
 
 fn audit_actions(corpus: &Path) -> Vec<(String, String, String)> {

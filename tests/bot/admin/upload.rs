@@ -6,9 +6,10 @@
 use serde_json::{json, Value};
 
 use super::{
-    add, app_with, audit_actions, confirm, first_message, kesimpta, send_add, snapshot,
-    AUDIT_CHANNEL, HEALTHLINE,
+    add, app_with, audit_actions, confirm, first_message, kesimpta, send_add, AUDIT_CHANNEL,
+    HEALTHLINE,
 };
+use crate::support::common::snapshot;
 use crate::support::fake_discord::members::ask;
 use crate::support::fake_discord::messages::{
     answered_from, body, buttons, content, description, embeds, ephemeral, field, not_covered,

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use infusion_faq::config::{Config, Secret};
 use serde_json::Value;
 
-use super::super::paths::{copy_corpus, vector_cache};
+use super::super::common::{copy_corpus, vector_cache};
 use super::payloads;
 use super::{schema, FakeDiscord, Request};
 

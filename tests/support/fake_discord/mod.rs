@@ -9,7 +9,7 @@
 //! timeouts, never on fixed sleeps.
 //!
 //! Part of the bot's test support (`tests/support/bot.rs`): it finds the
-//! shipped corpus and the vector cache through its sibling `paths`.
+//! shipped corpus and the vector cache through its sibling `common`.
 
 pub mod app;
 pub mod members;
@@ -397,32 +397,24 @@ async fn session(mut socket: WebSocket, inner: Arc<Inner>) {
                         let ready = json!({"op": 0, "s": s, "t": "READY", "d": payloads::ready(&session_id, &inner.ws_url)});
                         if !send_json(&mut socket, &ready).await { break; }
                         live = true;
-                        let mut gateway = inner.gateway.lock().unwrap();
-                        gateway.sessions.push(Session {
+                        opened(&inner, &tx, Session {
                             kind: "identify",
                             data: payload["d"].clone(),
                             session_id: Some(session_id),
                             last_seq: s,
                         });
-                        gateway.current = Some(tx.clone());
-                        drop(gateway);
-                        inner.gateway_changed.send_modify(|n| *n += 1);
                     }
                     Some(6) => {
                         let s = inner.seq.fetch_add(1, Ordering::SeqCst) + 1;
                         let resumed = json!({"op": 0, "s": s, "t": "RESUMED", "d": {}});
                         if !send_json(&mut socket, &resumed).await { break; }
                         live = true;
-                        let mut gateway = inner.gateway.lock().unwrap();
-                        gateway.sessions.push(Session {
+                        opened(&inner, &tx, Session {
                             kind: "resume",
                             data: payload["d"].clone(),
                             session_id: None,
                             last_seq: s,
                         });
-                        gateway.current = Some(tx.clone());
-                        drop(gateway);
-                        inner.gateway_changed.send_modify(|n| *n += 1);
                     }
                     _ => {}
                 }
@@ -457,6 +449,16 @@ async fn session(mut socket: WebSocket, inner: Arc<Inner>) {
             gateway.current = None;
         }
     }
+}
+
+/// Records `session`, just opened on the connection `tx` sends to, as the
+/// live one.
+fn opened(inner: &Inner, tx: &mpsc::UnboundedSender<Outgoing>, session: Session) {
+    let mut gateway = inner.gateway.lock().unwrap();
+    gateway.sessions.push(session);
+    gateway.current = Some(tx.clone());
+    drop(gateway);
+    inner.gateway_changed.send_modify(|n| *n += 1);
 }
 
 /// The fake CDN: serves a registered attachment, records the download.

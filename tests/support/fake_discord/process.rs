@@ -11,7 +11,7 @@ use tokio::io::AsyncReadExt;
 use tokio::process::{Child, Command};
 use tokio::sync::watch;
 
-use super::super::paths::vector_cache;
+use super::super::common::binary;
 use super::app::TOKEN;
 use super::payloads::{self, MENTION_CHANNEL};
 use super::{FakeDiscord, TIMEOUT};
@@ -54,16 +54,11 @@ pub fn write_config(dir: &Path, api_url: &str, extra: Extra) -> PathBuf {
 /// standard error piped, standard input and output null; killed when
 /// dropped.
 pub fn command(config: &Path, token: Option<&str>) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_infusion-faq"));
+    let mut command = Command::from(binary());
     command
         .arg("serve")
         .arg("--config")
         .arg(config)
-        .env_remove("RUST_LOG")
-        .env_remove("INFUSION_FAQ_CONFIG")
-        .env_remove("DISCORD_TOKEN")
-        // One vector cache for the whole test run: the corpus is embedded once.
-        .env(infusion_faq::config::VECTOR_CACHE_ENV, vector_cache())
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

@@ -30,7 +30,7 @@ use std::sync::{Mutex, OnceLock};
 use regex::Regex;
 use serde_json::Value;
 
-use super::super::paths::shared;
+use super::super::common::shared;
 use super::Request;
 
 pub struct Spec {
