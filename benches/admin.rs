@@ -13,22 +13,22 @@
 //! `ADMIN_BENCH_RELOADS` (default 20) change the load.
 
 mod common;
-#[path = "../tests/support/fake_discord/mod.rs"]
-mod fake_discord;
+// The bench drives a slice of the bot tests' support.
+#[allow(dead_code)]
+#[path = "../tests/support/bot.rs"]
+mod support;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::{env_number, ms, percentile};
-use fake_discord::app::{copy_corpus, TOKEN};
-use fake_discord::payloads::{self, Place, BOB, MENTION_CHANNEL, MOD};
-use fake_discord::process::{write_config, Serve};
-use fake_discord::{FakeDiscord, Serve as Cdn};
 use serde_json::{json, Value};
-
-const HERE: Place = Place::Guild {
-    channel: MENTION_CHANNEL,
-};
+use support::common::copy_corpus;
+use support::fake_discord::app::TOKEN;
+use support::fake_discord::messages::button;
+use support::fake_discord::payloads::{self, BOB, HERE, MENTION_CHANNEL, MOD};
+use support::fake_discord::process::{write_config, Extra, Serve};
+use support::fake_discord::{FakeDiscord, Serve as Cdn};
 
 fn report(what: &str, mut latencies: Vec<Duration>) {
     latencies.sort();
@@ -55,32 +55,27 @@ fn main() {
 
 async fn ask(fake: &FakeDiscord, question: &str) -> (Duration, Value) {
     let (interaction, payload) = fake.ask_payload(BOB, HERE, question, None);
-    let (at, waiter) = fake
+    let (at, reply) = fake
         .send(payload, "POST", &interaction.callback_path())
         .await;
-    let reply = waiter.await.expect("answered");
     (
         reply.at.duration_since(at),
         reply.body.expect("a body")["data"].clone(),
     )
 }
 
-fn button(message: &Value, label: &str) -> String {
-    message["components"][0]["components"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|b| b["label"] == label)
-        .and_then(|b| b["custom_id"].as_str())
-        .unwrap_or_else(|| panic!("no {label} button in {message}"))
-        .to_string()
-}
-
 async fn run(questions: usize, reloads: usize) {
     let dir = tempfile::tempdir().expect("temp dir");
     copy_corpus(&dir.path().join("corpus"));
     let fake = Arc::new(FakeDiscord::start(TOKEN).await);
-    let config = write_config(dir.path(), &fake.url(), 0, "", "");
+    let config = write_config(
+        dir.path(),
+        &fake.url(),
+        Extra {
+            discord: "rate_limit_questions = 0",
+            ..Extra::default()
+        },
+    );
     let _serve = Serve::start(&config, &fake).await;
 
     // One at a time: answered, unanswered.
@@ -103,10 +98,9 @@ async fn run(questions: usize, reloads: usize) {
         let label = if n % 2 == 0 { "Helpful" } else { "Not helpful" };
         let shown = payloads::bot_message(fake.id(), MENTION_CHANNEL, &answer);
         let (interaction, payload) = fake.click_payload(BOB, HERE, &button(&answer, label), shown);
-        let (at, waiter) = fake
+        let (at, reply) = fake
             .send(payload, "POST", &interaction.callback_path())
             .await;
-        let reply = waiter.await.expect("acknowledged");
         assert_eq!(reply.body.as_ref().unwrap()["type"], 7);
         votes.push(reply.at.duration_since(at));
     }
@@ -124,12 +118,11 @@ async fn run(questions: usize, reloads: usize) {
             json!([payloads::file_option(&file)]),
             &[file],
         );
-        let (_, waiter) = fake.send(payload, "POST", &add.followup_path()).await;
-        let preview = waiter.await.expect("a preview").body.unwrap();
+        let (_, preview) = fake.send(payload, "POST", &add.followup_path()).await;
+        let preview = preview.body.unwrap();
         let shown = payloads::bot_message(fake.id(), MENTION_CHANNEL, &preview);
         let (click, payload) = fake.click_payload(MOD, HERE, &button(&preview, "Add it"), shown);
-        let (at, waiter) = fake.send(payload, "PATCH", &click.original_path()).await;
-        let outcome = waiter.await.expect("an outcome");
+        let (at, outcome) = fake.send(payload, "PATCH", &click.original_path()).await;
         let text = outcome.body.unwrap()["content"]
             .as_str()
             .unwrap()
@@ -158,9 +151,7 @@ async fn run(questions: usize, reloads: usize) {
                         .unwrap();
                         let (reload, payload) =
                             fake.admin_payload(MOD, HERE, "reload", json!([]), &[]);
-                        let (_, waiter) =
-                            fake.send(payload, "POST", &reload.followup_path()).await;
-                        waiter.await.expect("reloaded");
+                        fake.send(payload, "POST", &reload.followup_path()).await;
                     }
                 })
             });

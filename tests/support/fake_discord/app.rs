@@ -1,15 +1,17 @@
 //! `spawn_app()`: the real bot (the library's `serve`) in-process, pointed
 //! at a fresh fake Discord through `api_url`, on a copy of the shipped
-//! corpus with its own index folder. Its helpers for what members do and
-//! what the bot answers are the fake's (see `members`).
+//! corpus with its own index folder. It derefs to the fake, whose helpers
+//! say what members do and what the bot answers (see `members`).
 
+use std::ops::Deref;
 use std::path::{Path, PathBuf};
 
 use infusion_faq::config::{Config, Secret};
 use serde_json::Value;
 
-use super::payloads::{self, Member, Place};
-use super::{schema, FakeDiscord, Interaction, Request};
+use super::super::common::{copy_corpus, vector_cache};
+use super::payloads;
+use super::{schema, FakeDiscord, Request};
 
 /// A well-formed token the fake accepts.
 pub const TOKEN: &str = "OTAwMDAwMDAwMDAwMDAwMDAx.GfAkEt.fake-token-for-tests-0123456789abcdef";
@@ -20,22 +22,6 @@ pub struct TestApp {
     pub corpus: PathBuf,
     _dir: tempfile::TempDir,
     bot: tokio::task::JoinHandle<anyhow::Result<()>>,
-}
-
-/// The shipped corpus's folder.
-pub fn shipped_corpus() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus")
-}
-
-/// Copies the shipped corpus (files only) into `to`.
-pub fn copy_corpus(to: &Path) {
-    std::fs::create_dir_all(to).expect("create the corpus copy");
-    for entry in std::fs::read_dir(shipped_corpus()).expect("read corpus/") {
-        let entry = entry.expect("corpus entry");
-        if entry.file_type().is_ok_and(|t| t.is_file()) {
-            std::fs::copy(entry.path(), to.join(entry.file_name())).expect("copy a corpus file");
-        }
-    }
 }
 
 /// The test configuration: commands in the test guild, mentions answered in
@@ -53,7 +39,7 @@ pub fn test_config(fake: &FakeDiscord, dir: &Path) -> Config {
     config.discord.answer_dms = true;
     config.feedback.database = dir.join("feedback.sqlite3");
     // One vector cache for the whole test run: the corpus is embedded once.
-    config.engine.vector_cache = Some(Path::new(env!("CARGO_TARGET_TMPDIR")).join("vectors"));
+    config.engine.vector_cache = Some(vector_cache());
     config
 }
 
@@ -90,68 +76,16 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     }
 }
 
+/// What members do and what the bot answered: the fake's (see `members`).
+impl Deref for TestApp {
+    type Target = FakeDiscord;
+
+    fn deref(&self) -> &FakeDiscord {
+        &self.fake
+    }
+}
+
 impl TestApp {
-    // What members do, through the fake (see `members`).
-
-    pub async fn ask(
-        &self,
-        who: Member,
-        place: Place,
-        question: &str,
-        private: Option<bool>,
-    ) -> Interaction {
-        self.fake.ask(who, place, question, private).await
-    }
-
-    pub async fn admin(
-        &self,
-        who: Member,
-        place: Place,
-        sub: &str,
-        options: Value,
-        attachments: &[Value],
-    ) -> Interaction {
-        self.fake.admin(who, place, sub, options, attachments).await
-    }
-
-    pub async fn click(
-        &self,
-        who: Member,
-        place: Place,
-        custom_id: &str,
-        message: Value,
-    ) -> Interaction {
-        self.fake.click(who, place, custom_id, message).await
-    }
-
-    pub async fn sources(&self, who: Member, place: Place) -> Interaction {
-        self.fake.sources(who, place).await
-    }
-
-    pub async fn find_answer(&self, who: Member, place: Place, target: Value) -> Interaction {
-        self.fake.find_answer(who, place, target).await
-    }
-
-    pub fn message(&self, place: Place, author: Member, text: &str, mention_bot: bool) -> Value {
-        self.fake.message(place, author, text, mention_bot)
-    }
-
-    pub async fn post(&self, place: Place, author: Member, text: &str, mention_bot: bool) -> u64 {
-        self.fake.post(place, author, text, mention_bot).await
-    }
-
-    pub async fn callback(&self, interaction: &Interaction) -> Request {
-        self.fake.callback(interaction).await
-    }
-
-    pub async fn followup(&self, interaction: &Interaction) -> Request {
-        self.fake.followup(interaction).await
-    }
-
-    pub async fn reply_to(&self, id: u64) -> Request {
-        self.fake.reply_to(id).await
-    }
-
     /// Calls that mention this message or interaction in any way.
     pub fn calls_about(&self, id: u64) -> Vec<Request> {
         let needle = id.to_string();

@@ -1,15 +1,15 @@
 //! What members do through the fake Discord — slash commands, button
 //! clicks, messages — and waiting for what the bot answers. The same for
-//! the in-process bot (`app`), the `serve` process (`process`) and the
-//! benches.
+//! the in-process bot (`app`, which derefs to the fake), the `serve`
+//! process (`process`) and the benches.
 
 use std::time::Instant;
 
 use serde_json::{json, Value};
-use tokio::sync::oneshot;
 
+use super::messages::response_data;
 use super::payloads::{self, Member, Place, APP_ID};
-use super::{FakeDiscord, Request};
+use super::{FakeDiscord, Request, TIMEOUT};
 
 /// An interaction the test sent.
 #[derive(Debug, Clone)]
@@ -34,13 +34,30 @@ impl Interaction {
 }
 
 impl FakeDiscord {
-    /// A fresh interaction id and token.
-    pub fn interaction(&self) -> Interaction {
+    /// A fresh interaction (id and token) and its payload, which `build`
+    /// makes from them.
+    fn with_interaction(&self, build: impl FnOnce(u64, &str) -> Value) -> (Interaction, Value) {
         let id = self.id();
-        Interaction {
+        let interaction = Interaction {
             id,
             token: format!("interaction-token-{id}"),
-        }
+        };
+        let payload = build(interaction.id, &interaction.token);
+        (interaction, payload)
+    }
+
+    /// The slash command `/<name>` with `options`, not sent.
+    fn slash_payload(
+        &self,
+        who: Member,
+        place: Place,
+        name: &str,
+        options: Value,
+    ) -> (Interaction, Value) {
+        let command = (name, self.command_id(name));
+        self.with_interaction(|id, token| {
+            payloads::slash_command(id, token, command, options, place, who)
+        })
     }
 
     /// `/ask question:<question> [private:<private>]`, not sent.
@@ -51,16 +68,8 @@ impl FakeDiscord {
         question: &str,
         private: Option<bool>,
     ) -> (Interaction, Value) {
-        let interaction = self.interaction();
-        let payload = payloads::slash_command(
-            interaction.id,
-            &interaction.token,
-            ("ask", self.command_id("ask")),
-            payloads::ask_options(question, private),
-            place,
-            who,
-        );
-        (interaction, payload)
+        let options = payloads::ask_options(question, private);
+        self.slash_payload(who, place, "ask", options)
     }
 
     /// `/faq-admin <sub> …`, not sent: `options` are the subcommand's, as
@@ -74,15 +83,8 @@ impl FakeDiscord {
         options: Value,
         attachments: &[Value],
     ) -> (Interaction, Value) {
-        let interaction = self.interaction();
-        let payload = payloads::slash_command(
-            interaction.id,
-            &interaction.token,
-            ("faq-admin", self.command_id("faq-admin")),
-            json!([{"name": sub, "type": 1, "options": options}]),
-            place,
-            who,
-        );
+        let options = json!([{"name": sub, "type": 1, "options": options}]);
+        let (interaction, payload) = self.slash_payload(who, place, "faq-admin", options);
         (
             interaction,
             payloads::with_attachments(payload, attachments),
@@ -98,16 +100,9 @@ impl FakeDiscord {
         custom_id: &str,
         message: Value,
     ) -> (Interaction, Value) {
-        let interaction = self.interaction();
-        let payload = payloads::component(
-            interaction.id,
-            &interaction.token,
-            custom_id,
-            message,
-            place,
-            who,
-        );
-        (interaction, payload)
+        self.with_interaction(|id, token| {
+            payloads::component(id, token, custom_id, message, place, who)
+        })
     }
 
     /// Sends an interaction built by one of the `…_payload` helpers.
@@ -116,17 +111,17 @@ impl FakeDiscord {
         interaction
     }
 
-    /// Sends an interaction; returns when it left the fake and a receiver
-    /// for the call `method path` it should cause (for timing it).
-    pub async fn send(
-        &self,
-        payload: Value,
-        method: &str,
-        path: &str,
-    ) -> (Instant, oneshot::Receiver<Request>) {
+    /// Sends an interaction and waits for the call `method path` it should
+    /// cause; returns when the interaction left the fake (for timing it)
+    /// and that call.
+    pub async fn send(&self, payload: Value, method: &str, path: &str) -> (Instant, Request) {
         let waiter = self.expect_call(method, path);
         let at = self.dispatch("INTERACTION_CREATE", payload).await;
-        (at, waiter)
+        let call = tokio::time::timeout(TIMEOUT, waiter)
+            .await
+            .unwrap_or_else(|_| panic!("timed out waiting for {method} {path}"))
+            .expect("the fake records the call");
+        (at, call)
     }
 
     /// `/ask question:<question> [private:<private>]`.
@@ -169,30 +164,17 @@ impl FakeDiscord {
 
     /// `/sources`.
     pub async fn sources(&self, who: Member, place: Place) -> Interaction {
-        let interaction = self.interaction();
-        let payload = payloads::slash_command(
-            interaction.id,
-            &interaction.token,
-            ("sources", self.command_id("sources")),
-            json!([]),
-            place,
-            who,
-        );
-        self.create((interaction, payload)).await
+        self.create(self.slash_payload(who, place, "sources", json!([])))
+            .await
     }
 
     /// Apps → "Find answer" on `target` (a message payload).
     pub async fn find_answer(&self, who: Member, place: Place, target: Value) -> Interaction {
-        let interaction = self.interaction();
-        let payload = payloads::message_command(
-            interaction.id,
-            &interaction.token,
-            ("Find answer", self.command_id("Find answer")),
-            target,
-            place,
-            who,
-        );
-        self.create((interaction, payload)).await
+        let command = ("Find answer", self.command_id("Find answer"));
+        let payload = self.with_interaction(|id, token| {
+            payloads::message_command(id, token, command, target, place, who)
+        });
+        self.create(payload).await
     }
 
     /// A message payload (not sent); `mention_bot` puts `<@bot>` first.
@@ -245,4 +227,11 @@ pub fn replies_to(request: &Request, id: u64) -> bool {
             .body
             .as_ref()
             .is_some_and(|b| b["message_reference"]["message_id"] == json!(id.to_string()))
+}
+
+/// `/ask question:<question>` (not private), and the message of its
+/// immediate (type 4) response.
+pub async fn ask(fake: &FakeDiscord, who: Member, place: Place, question: &str) -> Value {
+    let interaction = fake.ask(who, place, question, None).await;
+    response_data(&fake.callback(&interaction).await)
 }

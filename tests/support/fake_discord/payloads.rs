@@ -88,6 +88,11 @@ pub enum Place {
     Dm,
 }
 
+/// The channel of [`MENTION_CHANNEL`], where most scenarios happen.
+pub const HERE: Place = Place::Guild {
+    channel: MENTION_CHANNEL,
+};
+
 impl Place {
     pub fn channel(self) -> u64 {
         match self {

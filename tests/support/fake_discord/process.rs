@@ -11,26 +11,37 @@ use tokio::io::AsyncReadExt;
 use tokio::process::{Child, Command};
 use tokio::sync::watch;
 
+use super::super::common::binary;
 use super::app::TOKEN;
 use super::payloads::{self, MENTION_CHANNEL};
 use super::{FakeDiscord, TIMEOUT};
 
+/// Lines added to each part of the config file [`write_config`] writes.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Extra<'a> {
+    /// Top-level keys.
+    pub top: &'a str,
+    /// Keys of `[discord]`.
+    pub discord: &'a str,
+    /// Keys of `[feedback]`.
+    pub feedback: &'a str,
+}
+
 /// Writes `dir/infusion-faq.toml` pointing at `api_url`: the corpus and
-/// index in `dir`, the feedback database beside them, at most
-/// `rate_limit_questions` per member (0: no limit), `discord` and
-/// `feedback` appended to their sections.
-pub fn write_config(
-    dir: &Path,
-    api_url: &str,
-    rate_limit_questions: u32,
-    discord: &str,
-    feedback: &str,
-) -> PathBuf {
+/// index in `dir` (the corpus is not copied), commands in the test guild,
+/// mentions answered in [`MENTION_CHANNEL`], DMs answered, the feedback
+/// database beside them, and `extra` in each part.
+pub fn write_config(dir: &Path, api_url: &str, extra: Extra) -> PathBuf {
+    let Extra {
+        top,
+        discord,
+        feedback,
+    } = extra;
     let path = dir.join("infusion-faq.toml");
     std::fs::write(
         &path,
         format!(
-            "corpus = \"corpus\"\nindex = \"index\"\n\n[discord]\napi_url = \"{api_url}\"\nguilds = [{}]\nmention_channels = [{MENTION_CHANNEL}]\nanswer_dms = true\nrate_limit_questions = {rate_limit_questions}\n{discord}\n\n[feedback]\ndatabase = \"feedback.sqlite3\"\n{feedback}\n",
+            "corpus = \"corpus\"\nindex = \"index\"\n{top}\n\n[discord]\napi_url = \"{api_url}\"\nguilds = [{}]\nmention_channels = [{MENTION_CHANNEL}]\nanswer_dms = true\n{discord}\n\n[feedback]\ndatabase = \"feedback.sqlite3\"\n{feedback}\n",
             payloads::GUILD
         ),
     )
@@ -43,19 +54,11 @@ pub fn write_config(
 /// standard error piped, standard input and output null; killed when
 /// dropped.
 pub fn command(config: &Path, token: Option<&str>) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_infusion-faq"));
+    let mut command = Command::from(binary());
     command
         .arg("serve")
         .arg("--config")
         .arg(config)
-        .env_remove("RUST_LOG")
-        .env_remove("INFUSION_FAQ_CONFIG")
-        .env_remove("DISCORD_TOKEN")
-        // One vector cache for the whole test run: the corpus is embedded once.
-        .env(
-            "INFUSION_FAQ_VECTOR_CACHE",
-            std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("vectors"),
-        )
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

@@ -30,6 +30,7 @@ use std::sync::{Mutex, OnceLock};
 use regex::Regex;
 use serde_json::Value;
 
+use super::super::common::shared;
 use super::Request;
 
 pub struct Spec {
@@ -48,10 +49,7 @@ pub enum Extras {
 pub fn spec_path() -> PathBuf {
     std::env::var_os("DISCORD_API_SPEC")
         .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../shared/discord-api-spec/openapi.json")
-        })
+        .unwrap_or_else(|| shared("discord-api-spec/openapi.json"))
 }
 
 impl Spec {

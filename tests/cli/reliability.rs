@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use crate::util::{article, TestDir};
+use crate::support::dir::{article, TestDir};
 
 const ID: &str = "kesimpta-basics";
 const ASK: &str = "How often is Tysabri given?";

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use infusion_faq::engine::{Engine, Paths, Verdict, DISCLAIMER};
 use infusion_faq::EngineSettings;
 
-use crate::util::repo;
+use crate::support::common::repo;
 
 /// One engine for this file's tests; its index lives in a temporary folder.
 pub(crate) fn engine() -> &'static Engine {
@@ -278,7 +278,7 @@ fn a_passage_about_another_drug_is_never_quoted_for_a_drug_the_question_names() 
 
 #[test]
 fn passage_vectors_are_cached_by_digest_so_an_unchanged_corpus_embeds_nothing() {
-    let dir = crate::util::TestDir::with_shipped_corpus();
+    let dir = crate::support::dir::TestDir::with_shipped_corpus();
     let settings = EngineSettings {
         vector_cache: Some(dir.path().join("vectors")),
         ..EngineSettings::default()

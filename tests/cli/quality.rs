@@ -2,7 +2,8 @@
 //! must meet the bar the project promises, and the developers' own set of
 //! members' questions guards against tuning to that one file.
 
-use crate::util::{repo, shared, TestDir};
+use crate::support::common::{repo, shared};
+use crate::support::dir::TestDir;
 
 fn eval(dir: &TestDir, set: &std::path::Path) -> serde_json::Value {
     let set = set.to_str().unwrap();
@@ -105,7 +106,7 @@ fn answers_quote_few_passages_with_the_answer_marked() {
             questions.push('\n');
         }
     }
-    let out = dir.run_with_stdin(&["ask", "--json"], Some(&questions));
+    let out = dir.run_with_stdin(&["ask", "--json"], &questions);
     let (mut answers, mut quoted) = (0, 0);
     for line in out.ok().lines() {
         let verdict: serde_json::Value = serde_json::from_str(line).unwrap();

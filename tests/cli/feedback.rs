@@ -2,10 +2,11 @@
 //! the library, in a temporary folder, with a config file naming it.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, SystemTime};
 
 use infusion_faq::feedback::{passage_digest, Clock, FeedbackStore, Vote};
+
+use crate::support::dir::{Output, TestDir};
 
 const GUILD: u64 = 1_111_111_111_111_111_111;
 const OTHER_GUILD: u64 = 2_222_222_222_222_222_222;
@@ -13,17 +14,16 @@ const OTHER_GUILD: u64 = 2_222_222_222_222_222_222;
 /// A temporary folder with `faq.toml` pointing at `data/feedback.sqlite3`
 /// (relative, so found beside the config file).
 struct Setup {
-    dir: tempfile::TempDir,
+    dir: TestDir,
 }
 
 impl Setup {
     fn new() -> Setup {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("faq.toml"),
+        let dir = TestDir::empty();
+        dir.write(
+            "faq.toml",
             "[feedback]\ndatabase = \"data/feedback.sqlite3\"\nretention_days = 30\n",
-        )
-        .unwrap();
+        );
         std::fs::create_dir(dir.path().join("elsewhere")).unwrap();
         Setup { dir }
     }
@@ -44,39 +44,9 @@ impl Setup {
     /// lead it to the database.
     fn run(&self, args: &[&str]) -> Output {
         let config = self.dir.path().join("faq.toml");
-        let out = Command::new(env!("CARGO_BIN_EXE_infusion-faq"))
-            .arg("--config")
-            .arg(&config)
-            .args(args)
-            .current_dir(self.dir.path().join("elsewhere"))
-            .env_remove("INFUSION_FAQ_CONFIG")
-            .env_remove("DISCORD_TOKEN")
-            .env_remove("RUST_LOG")
-            .env(
-                "INFUSION_FAQ_VECTOR_CACHE",
-                std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("vectors"),
-            )
-            .output()
-            .expect("the binary starts");
-        Output {
-            code: out.status.code(),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
-    }
-}
-
-#[derive(Debug)]
-struct Output {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Output {
-    fn ok(&self) -> &str {
-        assert_eq!(self.code, Some(0), "expected success: {self:#?}");
-        &self.stdout
+        let mut with_config = vec!["--config", config.to_str().unwrap()];
+        with_config.extend_from_slice(args);
+        self.dir.run_in("elsewhere", &with_config)
     }
 }
 

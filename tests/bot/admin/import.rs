@@ -4,13 +4,18 @@
 //! address without the config knob, no source, a file that is not HTML),
 //! with nothing changed.
 
-#[path = "../support/test_pages.rs"]
-mod test_pages;
-
 use serde_json::{json, Value};
-use test_pages::{TestPages, CANONICAL, PUBLISHER, TITLE};
 
-use super::*;
+use super::{app_with, audit_actions, click, confirm, first_message};
+use crate::support::common::snapshot;
+use crate::support::fake_discord::app::TestApp;
+use crate::support::fake_discord::members::ask;
+use crate::support::fake_discord::messages::{
+    answered_from, buttons, content, embeds, ephemeral, not_covered,
+};
+use crate::support::fake_discord::payloads::{self, BOB, HERE, MOD};
+use crate::support::fake_discord::Serve as Cdn;
+use crate::support::test_pages::{self, TestPages, CANONICAL, PUBLISHER, TITLE};
 
 const ID: &str = "ms-example-society-briumvi-ublituximab-infusions";
 

@@ -1,6 +1,6 @@
 //! `infusion-faq ask`: what a member or moderator sees at the terminal.
 
-use crate::util::TestDir;
+use crate::support::dir::TestDir;
 
 #[test]
 fn a_fresh_copy_builds_its_index_on_first_ask_and_quotes_the_tysabri_passage() {
@@ -113,10 +113,7 @@ fn uncovered_questions_say_so_and_suggest_what_is_covered() {
 #[test]
 fn without_a_question_ask_reads_one_question_per_line() {
     let dir = TestDir::with_shipped_corpus();
-    let out = dir.run_with_stdin(
-        &["ask"],
-        Some("What is IVIG?\n\nHow often is Tysabri given?\n"),
-    );
+    let out = dir.run_with_stdin(&["ask"], "What is IVIG?\n\nHow often is Tysabri given?\n");
     let text = out.ok();
     assert!(text.contains("intravenous immunoglobulin"), "{text}");
     assert!(text.contains("once every four weeks"), "{text}");
@@ -154,6 +151,6 @@ fn hostile_questions_never_panic() {
         assert!(value["verdict"].is_string(), "{question:?}");
     }
     // A NUL byte cannot travel in an argument; it can on standard input.
-    let out = dir.run_with_stdin(&["ask"], Some("tysabri\u{0}how often\n\u{0}\n"));
+    let out = dir.run_with_stdin(&["ask"], "tysabri\u{0}how often\n\u{0}\n");
     assert!(out.ok().contains("Not medical advice"));
 }

@@ -1,35 +1,75 @@
-//! `infusion-faq serve` as a process: a missing, malformed or rejected token
-//! or a bad config is a one-line error and exit 1, the token never shows,
-//! and at the default log level the log holds verdicts, latencies and ids,
-//! never question text or member names.
+//! The bot starting: in-process, it checks its token, finds the gateway and
+//! registers its commands; as the `infusion-faq serve` process, a missing,
+//! malformed or rejected token or a bad config is a one-line error and exit
+//! 1, the token never shows, and at the default log level the log holds
+//! verdicts, latencies and ids, never question text or member names.
 
-#[path = "support/fake_discord/mod.rs"]
-mod fake_discord;
+use std::path::{Path, PathBuf};
 
-use std::path::Path;
-
-use fake_discord::app::{copy_corpus, TOKEN};
-use fake_discord::payloads::{self, Place, ALICE, BOB, MENTION_CHANNEL};
-use fake_discord::process::{self, Serve};
-use fake_discord::{FakeDiscord, TIMEOUT};
-
-const HERE: Place = Place::Guild {
-    channel: MENTION_CHANNEL,
+use crate::support::common::copy_corpus;
+use crate::support::fake_discord::app::{spawn_app, TOKEN};
+use crate::support::fake_discord::payloads::{
+    self, Place, ALICE, APP_ID, BOB, GUILD, HERE, MENTION_CHANNEL,
 };
+use crate::support::fake_discord::process::{self, write_config, Extra, Serve};
+use crate::support::fake_discord::{FakeDiscord, TIMEOUT};
 
-/// A config file for `dir` (corpus copied in), pointing at `api_url`.
-fn write_config(dir: &Path, api_url: &str, extra: &str) -> std::path::PathBuf {
+/// A config file for `dir` (corpus copied in), pointing at `api_url`, with
+/// `top` among its top-level keys.
+fn config_file(dir: &Path, api_url: &str, top: &str) -> PathBuf {
     copy_corpus(&dir.join("corpus"));
-    let path = dir.join("infusion-faq.toml");
-    std::fs::write(
-        &path,
-        format!(
-            "corpus = \"corpus\"\nindex = \"index\"\n{extra}\n[discord]\napi_url = \"{api_url}\"\nguilds = [{}]\nmention_channels = [{MENTION_CHANNEL}]\nanswer_dms = true\n",
-            payloads::GUILD
-        ),
+    write_config(
+        dir,
+        api_url,
+        Extra {
+            top,
+            ..Extra::default()
+        },
     )
-    .unwrap();
-    path
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bot_starts_by_checking_its_token_finding_the_gateway_and_registering_its_commands() {
+    let app = spawn_app().await;
+    let calls: Vec<String> = app.fake.requests().iter().map(|r| r.line()).collect();
+    assert!(
+        calls.contains(&"GET /api/v10/users/@me".to_string()),
+        "{calls:?}"
+    );
+    assert!(
+        calls.contains(&"GET /api/v10/gateway".to_string()),
+        "{calls:?}"
+    );
+    let put = format!("PUT /api/v10/applications/{APP_ID}/guilds/{GUILD}/commands");
+    assert_eq!(calls.last(), Some(&put), "{calls:?}");
+    let registered = app.fake.wait_for_registration().await.body.unwrap();
+    let names: Vec<(&str, i64)> = registered
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["name"].as_str().unwrap(), c["type"].as_i64().unwrap_or(1)))
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            ("ask", 1),
+            ("Find answer", 3),
+            ("sources", 1),
+            ("faq-admin", 1)
+        ]
+    );
+    let ask = &registered[0];
+    assert_eq!(ask["options"][0]["name"], "question");
+    assert_eq!(ask["options"][0]["required"], true);
+    assert_eq!(ask["options"][1]["name"], "private");
+    assert_eq!(ask["options"][1]["type"], 5);
+    // Mentions and DMs are answered, so the bot asks for message content.
+    let identify = &app.fake.sessions()[0];
+    assert_eq!(identify.kind, "identify");
+    let intents = identify.data["intents"].as_u64().unwrap();
+    let (guild_messages, direct_messages, message_content) = (1 << 9, 1 << 12, 1 << 15);
+    assert_eq!(intents, guild_messages | direct_messages | message_content);
+    app.finish().await;
 }
 
 /// Runs `serve --config config` with `token` to its end; returns (exit
@@ -54,7 +94,7 @@ fn assert_one_line_error(stderr: &str, expected: &str) {
 #[tokio::test]
 async fn a_missing_token_is_a_one_line_error_and_exit_1() {
     let dir = tempfile::tempdir().unwrap();
-    let config = write_config(dir.path(), "http://127.0.0.1:9", "");
+    let config = config_file(dir.path(), "http://127.0.0.1:9", "");
     let (code, stderr) = run_to_end(&config, None).await;
     assert_eq!(code, Some(1));
     assert_one_line_error(
@@ -66,7 +106,7 @@ async fn a_missing_token_is_a_one_line_error_and_exit_1() {
 #[tokio::test]
 async fn a_malformed_token_is_a_one_line_error_that_does_not_show_it() {
     let dir = tempfile::tempdir().unwrap();
-    let config = write_config(dir.path(), "http://127.0.0.1:9", "");
+    let config = config_file(dir.path(), "http://127.0.0.1:9", "");
     for token in [
         "not-a-token-secret",
         "abc.def.ghi.jkl-secret",
@@ -82,12 +122,12 @@ async fn a_malformed_token_is_a_one_line_error_that_does_not_show_it() {
 #[tokio::test]
 async fn a_bad_config_is_a_one_line_error() {
     let dir = tempfile::tempdir().unwrap();
-    let config = write_config(dir.path(), "localhost:3000", "");
+    let config = config_file(dir.path(), "localhost:3000", "");
     let (code, stderr) = run_to_end(&config, Some(TOKEN)).await;
     assert_eq!(code, Some(1));
     assert_one_line_error(&stderr, "api_url \"localhost:3000\" is not a base URL");
     assert!(!stderr.contains(TOKEN));
-    let typo = write_config(dir.path(), "http://127.0.0.1:9", "log_levle = \"info\"");
+    let typo = config_file(dir.path(), "http://127.0.0.1:9", "log_levle = \"info\"");
     let (code, stderr) = run_to_end(&typo, Some(TOKEN)).await;
     assert_eq!(code, Some(1));
     assert_one_line_error(&stderr, "log_levle");
@@ -97,7 +137,7 @@ async fn a_bad_config_is_a_one_line_error() {
 async fn a_token_discord_rejects_is_a_one_line_error_that_does_not_show_it() {
     let fake = FakeDiscord::start(TOKEN).await;
     let dir = tempfile::tempdir().unwrap();
-    let config = write_config(dir.path(), &fake.url(), "");
+    let config = config_file(dir.path(), &fake.url(), "");
     let wrong = "OTk5OTk5OTk5OTk5OTk5OTk5.Wrong1.wrong-token-secret-0123456789";
     let (code, stderr) = run_to_end(&config, Some(wrong)).await;
     assert_eq!(code, Some(1));
@@ -117,7 +157,7 @@ async fn a_token_discord_rejects_is_a_one_line_error_that_does_not_show_it() {
 async fn the_default_log_holds_verdicts_and_ids_but_no_question_name_or_token() {
     let fake = FakeDiscord::start(TOKEN).await;
     let dir = tempfile::tempdir().unwrap();
-    let config = write_config(dir.path(), &fake.url(), "");
+    let config = config_file(dir.path(), &fake.url(), "");
     let mut serve = Serve::start(&config, &fake).await;
     // A slash command, a mention and a DM, each with recognisable words.
     let interaction = fake.ask(ALICE, HERE, "How is Tysabri given?", None).await;

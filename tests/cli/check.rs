@@ -1,6 +1,6 @@
 //! `infusion-faq check`: every problem of the corpus at once, with file and line.
 
-use crate::util::{article, TestDir};
+use crate::support::dir::{article, TestDir};
 
 #[test]
 fn check_passes_on_the_shipped_corpus() {

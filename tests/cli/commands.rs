@@ -1,6 +1,6 @@
 //! `index`, `eval`, configuration and the errors every command shares.
 
-use crate::util::{article, TestDir};
+use crate::support::dir::{article, TestDir};
 
 #[test]
 fn a_broken_corpus_fails_with_one_line_and_leaves_the_index_untouched() {

@@ -4,12 +4,8 @@
 //! loop, too many redirects, an oversized body, a slow server, a PDF, a
 //! private address without the config knob), with nothing written.
 
-#[path = "../support/test_pages.rs"]
-mod test_pages;
-
-use test_pages::{TestPages, CANONICAL, DOSING, DURATION, PUBLISHER, TITLE};
-
-use crate::util::TestDir;
+use crate::support::dir::{Output, TestDir};
+use crate::support::test_pages::{self, TestPages, CANONICAL, DOSING, DURATION, PUBLISHER, TITLE};
 
 /// A folder with the shipped corpus and a config allowing 127.0.0.1, with
 /// a short timeout for the slow server.
@@ -22,7 +18,7 @@ fn dir() -> TestDir {
     dir
 }
 
-fn import(dir: &TestDir, args: &[&str]) -> crate::util::Output {
+fn import(dir: &TestDir, args: &[&str]) -> Output {
     let mut all = vec!["--config", "import.toml", "corpus", "import"];
     all.extend_from_slice(args);
     dir.run(&all)

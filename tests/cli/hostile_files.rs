@@ -2,10 +2,10 @@
 //! links out of the corpus folder, oversized and pathological articles,
 //! control characters, secrets under the wrong config key, broken pipes.
 
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Instant;
 
-use crate::util::{article, TestDir};
+use crate::support::dir::{article, TestDir};
 
 #[test]
 fn devices_and_fifos_are_refused_at_once_wherever_a_file_is_expected() {
@@ -188,30 +188,17 @@ fn a_missing_file_names_its_cause_once() {
 #[test]
 fn a_bad_line_on_standard_input_is_skipped_and_the_rest_answered() {
     let dir = TestDir::with_shipped_corpus();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_infusion-faq"))
-        .args(["ask"])
-        .current_dir(dir.path())
-        .env(
-            infusion_faq::config::VECTOR_CACHE_ENV,
-            crate::util::shared_vector_cache(),
-        )
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    {
-        use std::io::Write;
-        let mut stdin = child.stdin.take().unwrap();
-        stdin.write_all(b"what is \xff\xfe tysabri\n").unwrap();
-        stdin.write_all(b"How often is Tysabri given?\n").unwrap();
-    }
-    let out = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(stderr.contains("not UTF-8"), "{stderr}");
-    assert!(stdout.contains("once every four weeks"), "{stdout}");
+    let out = dir.run_with_stdin(
+        &["ask"],
+        b"what is \xff\xfe tysabri\nHow often is Tysabri given?\n",
+    );
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(out.stderr.contains("not UTF-8"), "{}", out.stderr);
+    assert!(
+        out.stdout.contains("once every four weeks"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[cfg(unix)]
@@ -219,11 +206,8 @@ fn a_bad_line_on_standard_input_is_skipped_and_the_rest_answered() {
 fn a_closed_pipe_ends_quietly() {
     let dir = TestDir::with_shipped_corpus();
     dir.run(&["index"]).ok();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_infusion-faq"))
-        .args(["corpus", "show", "healthline-infusion-treatments"])
-        .current_dir(dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+    let mut child = dir
+        .command(&["corpus", "show", "healthline-infusion-treatments"])
         .spawn()
         .unwrap();
     // Close the reading end before the binary writes: its write meets a

@@ -4,7 +4,7 @@
 use infusion_faq::corpus::Corpus;
 use infusion_faq::engine::passage::cut_passages;
 
-use crate::util::{repo, shared};
+use crate::support::common::{repo, shared};
 
 fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")

@@ -1,7 +1,7 @@
 //! `infusion-faq corpus …`: moderators' changes from the shell — validated,
 //! kept, audited, answered at once, and safe against a crash.
 
-use crate::util::{article, TestDir};
+use crate::support::dir::{article, TestDir};
 
 fn kesimpta(text: &str) -> String {
     article(
@@ -150,7 +150,7 @@ fn a_bad_synonyms_file_is_refused_and_a_good_one_is_live() {
 #[cfg(unix)]
 #[test]
 fn a_kill_during_add_leaves_the_old_or_new_corpus_and_the_next_run_answers() {
-    use std::process::{Command, Stdio};
+    use std::process::Stdio;
     // A large article makes the add (and its index rebuild) take long enough
     // to be killed at different moments.
     let body: String = (0..600)
@@ -160,9 +160,8 @@ fn a_kill_during_add_leaves_the_old_or_new_corpus_and_the_next_run_answers() {
         let dir = TestDir::with_shipped_corpus();
         dir.run(&["index"]).ok();
         dir.write("upload/k.md", kesimpta(&body));
-        let mut child = Command::new(env!("CARGO_BIN_EXE_infusion-faq"))
-            .args(["corpus", "add", "upload/k.md"])
-            .current_dir(dir.path())
+        let mut child = dir
+            .command(&["corpus", "add", "upload/k.md"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
