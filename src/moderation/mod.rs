@@ -6,7 +6,9 @@
 
 pub mod audit;
 pub mod change;
+pub mod history;
 pub mod live;
+pub mod preview;
 pub mod store;
 
 /// Who made a change: a Discord moderator or a shell user.

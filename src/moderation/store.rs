@@ -2,7 +2,9 @@
 //! anything is written; every version of an article and of the synonyms file
 //! is kept under `corpus/.history/`; every write is atomic and durable; every
 //! change is audited. The Discord admin commands and `infusion-faq corpus …`
-//! both go through [`CorpusStore`].
+//! both go through [`CorpusStore`]. The kept versions are in
+//! [`super::history`], what a moderator sees before confirming in
+//! [`super::preview`].
 //!
 //! Every change holds the corpus folder's write lock ([`crate::storage::lock`]) from
 //! its checks to its audit line, so changes from several processes take
@@ -21,17 +23,18 @@
 //! refuses it as an id, in `check` and `add` alike.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use serde::Serialize;
 
 use super::audit::{now, AuditEntry, AuditLog, AuditStatus};
+pub use super::history::Version;
+use super::preview::preview_of;
+pub use super::preview::{Preview, SynonymsPreview};
 use super::Actor;
 use crate::corpus::{
     corpus_entries, parse_article, parse_synonyms, Article, Problem, Synonyms, MAX_ARTICLE_BYTES,
     MAX_SYNONYMS_BYTES, SYNONYMS_FILE,
 };
-use crate::engine::passage::passages_of;
 use crate::storage::durable::{remove_durably, write_atomic};
 use crate::storage::lock::WriteLock;
 use crate::storage::read::{read_capped, ReadError};
@@ -42,8 +45,6 @@ pub const HISTORY_DIR: &str = ".history";
 /// The id that names the synonyms file in `history`, `restore` and the
 /// audit log; no article may have it.
 pub const SYNONYMS_ID: &str = crate::corpus::RESERVED_ID;
-/// A review date older than this many days earns a warning in a preview.
-const STALE_REVIEW_DAYS: u64 = 2 * 365;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ModerationError {
@@ -82,42 +83,11 @@ fn list(problems: &[Problem]) -> String {
         .join("; ")
 }
 
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ModerationError + '_ {
+pub(super) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ModerationError + '_ {
     move |source| ModerationError::Io {
         path: path.to_path_buf(),
         source,
     }
-}
-
-/// What a moderator sees before confirming an upload.
-#[derive(Debug, Clone, Serialize)]
-pub struct Preview {
-    pub id: String,
-    pub title: String,
-    pub publisher: String,
-    pub url: String,
-    /// Section headings in reading order ("Side effects › Natalizumab (Tysabri)").
-    pub sections: Vec<String>,
-    pub passages: usize,
-    /// Not errors, but worth a second look (no review date, an old one…).
-    pub warnings: Vec<String>,
-    /// For a replacement: what changed against the current version.
-    pub changes: Option<String>,
-    /// For a replacement: the digest of the version it replaces, so that
-    /// the confirmed change can refuse to overwrite a newer one.
-    pub base: Option<String>,
-}
-
-/// What a moderator sees before confirming a new synonyms file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SynonymsPreview {
-    /// Groups in the new file.
-    pub groups: usize,
-    /// Of them, those naming a drug or another distinct thing.
-    pub entities: usize,
-    /// Groups in the file as it stands (0 when there is none, or it does
-    /// not parse).
-    pub groups_now: usize,
 }
 
 /// What a change did (the result of a [`crate::moderation::change::ChangeRequest`]).
@@ -133,17 +103,6 @@ pub struct ChangeMade {
     pub warnings: Vec<String>,
 }
 
-/// One kept version.
-#[derive(Debug, Clone, Serialize)]
-pub struct Version {
-    pub number: u32,
-    /// When it was saved (UTC), from the file's time.
-    pub saved: String,
-    pub bytes: u64,
-    /// It is what the corpus holds now.
-    pub current: bool,
-}
-
 /// An article as listed.
 #[derive(Debug, Clone, Serialize)]
 pub struct Listed {
@@ -157,7 +116,7 @@ pub struct Listed {
 /// The corpus folder, seen as something moderators change.
 #[derive(Debug, Clone)]
 pub struct CorpusStore {
-    dir: PathBuf,
+    pub(super) dir: PathBuf,
 }
 
 impl CorpusStore {
@@ -252,7 +211,7 @@ impl CorpusStore {
         if self.locate(&article.meta.id)?.is_some() {
             return Err(ModerationError::Exists(article.meta.id.clone()));
         }
-        Ok(preview(&article, None))
+        Ok(preview_of(&article, None))
     }
 
     /// Writes a new article and records it.
@@ -320,7 +279,7 @@ impl CorpusStore {
             return Err(ModerationError::Unchanged(id.to_string()));
         }
         let old = parse_article(Path::new(file_name), &current).ok();
-        let mut preview = preview(&article, old.as_ref());
+        let mut preview = preview_of(&article, old.as_ref());
         preview.base = Some(digest(&current));
         Ok((preview, path, current))
     }
@@ -374,20 +333,6 @@ impl CorpusStore {
             None,
             format!("removed {id:?}"),
         )
-    }
-
-    /// The kept versions of article `id` (removed ones too), oldest first;
-    /// [`SYNONYMS_ID`]: of the synonyms file.
-    pub fn history(&self, id: &str) -> Result<Vec<Version>, ModerationError> {
-        if id == SYNONYMS_ID {
-            return self.synonyms_history();
-        }
-        let current = self.locate(id)?.map(|(_, bytes)| bytes);
-        let versions = self.versions(&self.article_history(id), current.as_deref())?;
-        if versions.is_empty() && current.is_none() {
-            return Err(ModerationError::UnknownId(id.to_string()));
-        }
-        Ok(versions)
     }
 
     /// Makes version `number` of article `id` current again (as a new
@@ -517,12 +462,6 @@ impl CorpusStore {
         )
     }
 
-    /// The kept versions of the synonyms file.
-    pub fn synonyms_history(&self) -> Result<Vec<Version>, ModerationError> {
-        let current = self.synonyms()?;
-        self.versions(&self.dir.join(HISTORY_DIR).join("synonyms"), Some(&current))
-    }
-
     /// Makes version `number` of the synonyms file current again.
     pub fn restore_synonyms(
         &self,
@@ -578,102 +517,11 @@ impl CorpusStore {
     }
 
     /// The file holding article `id`, whatever its name.
-    fn locate(&self, id: &str) -> Result<Option<(PathBuf, Vec<u8>)>, ModerationError> {
+    pub(super) fn locate(&self, id: &str) -> Result<Option<(PathBuf, Vec<u8>)>, ModerationError> {
         Ok(self
             .article_files()?
             .into_iter()
             .find(|(path, bytes)| parse_article(path, bytes).is_ok_and(|a| a.meta.id == id)))
-    }
-
-    fn article_history(&self, id: &str) -> PathBuf {
-        self.dir.join(HISTORY_DIR).join("articles").join(id)
-    }
-
-    /// Version numbers kept in `folder`, ascending, with their files.
-    fn kept(&self, folder: &Path) -> Result<Vec<(u32, PathBuf)>, ModerationError> {
-        let entries = match std::fs::read_dir(folder) {
-            Ok(entries) => entries,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(err) => return Err(io(folder)(err)),
-        };
-        let mut kept: Vec<(u32, PathBuf)> = entries
-            .flatten()
-            .filter_map(|e| {
-                let path = e.path();
-                let number = path.file_stem()?.to_str()?.parse().ok()?;
-                Some((number, path))
-            })
-            .collect();
-        kept.sort();
-        Ok(kept)
-    }
-
-    fn versions(
-        &self,
-        folder: &Path,
-        current: Option<&[u8]>,
-    ) -> Result<Vec<Version>, ModerationError> {
-        let kept = self.kept(folder)?;
-        let last_matching = kept
-            .iter()
-            .rev()
-            .find(|(_, path)| current.is_some_and(|c| std::fs::read(path).is_ok_and(|b| b == c)))
-            .map(|(n, _)| *n);
-        kept.into_iter()
-            .map(|(number, path)| {
-                let meta = std::fs::metadata(&path).map_err(io(&path))?;
-                let saved = meta
-                    .modified()
-                    .map(|t| humantime::format_rfc3339_seconds(t).to_string())
-                    .unwrap_or_default();
-                Ok(Version {
-                    number,
-                    saved,
-                    bytes: meta.len(),
-                    current: Some(number) == last_matching,
-                })
-            })
-            .collect()
-    }
-
-    fn version_bytes(
-        &self,
-        folder: &Path,
-        target: &str,
-        ext: &str,
-        number: u32,
-    ) -> Result<Vec<u8>, ModerationError> {
-        let kept = self.kept(folder)?;
-        match kept.iter().find(|(n, _)| *n == number) {
-            Some((_, path)) => std::fs::read(path).map_err(io(path)),
-            None => Err(ModerationError::UnknownVersion {
-                target: target.to_string(),
-                version: number,
-                available: match (kept.first(), kept.last()) {
-                    (Some((first, _)), Some((last, _))) => format!("{first} to {last}"),
-                    _ => format!("none kept yet (.{ext} history is empty)"),
-                },
-            }),
-        }
-    }
-
-    /// Saves `bytes` as the next version in `folder`; returns its number.
-    fn save_version(&self, folder: &Path, ext: &str, bytes: &[u8]) -> Result<u32, ModerationError> {
-        let next = self.kept(folder)?.last().map_or(1, |(n, _)| n + 1);
-        let path = folder.join(format!("{next:06}.{ext}"));
-        write_atomic(&path, bytes).map_err(io(&path))?;
-        Ok(next)
-    }
-
-    /// The number of the kept version equal to `bytes`, saving it first when
-    /// it was never kept (a shipped article changed for the first time).
-    fn ensure_saved(&self, folder: &Path, ext: &str, bytes: &[u8]) -> Result<u32, ModerationError> {
-        for (number, path) in self.kept(folder)?.into_iter().rev() {
-            if std::fs::read(&path).is_ok_and(|b| b == bytes) {
-                return Ok(number);
-            }
-        }
-        self.save_version(folder, ext, bytes)
     }
 
     /// Makes a change with `write` between two audit lines: "pending" before,
@@ -729,99 +577,6 @@ fn parse_upload(file_name: &str, bytes: &[u8]) -> Result<Article, ModerationErro
         .file_name()
         .map_or_else(|| PathBuf::from("upload.md"), PathBuf::from);
     parse_article(&name, bytes).map_err(ModerationError::Invalid)
-}
-
-fn section_names(article: &Article) -> Vec<String> {
-    article
-        .sections
-        .iter()
-        .map(|s| {
-            if s.heading_path.is_empty() {
-                crate::engine::passage::INTRODUCTION.to_string()
-            } else {
-                s.heading_path.join(" › ")
-            }
-        })
-        .collect()
-}
-
-fn preview(article: &Article, old: Option<&Article>) -> Preview {
-    let shared = Arc::new(article.clone());
-    let passages = passages_of(&shared).len();
-    let sections = section_names(article);
-    let meta = &article.meta;
-    let mut warnings = Vec::new();
-    if meta.url.starts_with("http://") {
-        warnings.push("the url is not https".to_string());
-    }
-    match meta.reviewed.as_deref().or(meta.published.as_deref()) {
-        None => warnings.push(
-            "no review or publication date: members cannot tell how current it is".to_string(),
-        ),
-        Some(date) => {
-            if let Some(days) = days_since(date) {
-                if days > STALE_REVIEW_DAYS {
-                    warnings.push(format!(
-                        "last reviewed or published {date}, over two years ago"
-                    ));
-                }
-            }
-        }
-    }
-    if passages < 2 {
-        warnings.push(format!(
-            "only {}: is the article complete?",
-            count(passages, "passage")
-        ));
-    }
-    let changes = old.map(|old| {
-        let before = section_names(old);
-        let added = sections.iter().filter(|s| !before.contains(s)).count();
-        let removed = before.iter().filter(|s| !sections.contains(s)).count();
-        let changed = old
-            .sections
-            .iter()
-            .zip(&article.sections)
-            .filter(|(a, b)| a.heading_path == b.heading_path && a.blocks != b.blocks)
-            .count();
-        let old_passages = passages_of(&Arc::new(old.clone())).len();
-        let mut parts = Vec::new();
-        if old.meta.title != meta.title {
-            parts.push(format!("title {:?} → {:?}", old.meta.title, meta.title));
-        }
-        for (what, n) in [("added", added), ("removed", removed), ("changed", changed)] {
-            if n > 0 {
-                parts.push(format!("{} {what}", count(n, "section")));
-            }
-        }
-        if old.meta.reviewed != meta.reviewed {
-            parts.push(format!(
-                "reviewed {} → {}",
-                old.meta.reviewed.as_deref().unwrap_or("none"),
-                meta.reviewed.as_deref().unwrap_or("none")
-            ));
-        }
-        parts.push(format!("{old_passages} → {passages} passages"));
-        parts.join("; ")
-    });
-    Preview {
-        id: meta.id.clone(),
-        title: meta.title.clone(),
-        publisher: meta.publisher.clone(),
-        url: meta.url.clone(),
-        sections,
-        passages,
-        warnings,
-        changes,
-        base: None,
-    }
-}
-
-/// Days from a `YYYY-MM-DD` date to now (None if it does not parse).
-fn days_since(date: &str) -> Option<u64> {
-    let then = humantime::parse_rfc3339(&format!("{date}T00:00:00Z")).ok()?;
-    let elapsed = std::time::SystemTime::now().duration_since(then).ok()?;
-    Some(elapsed.as_secs() / 86_400)
 }
 
 #[cfg(test)]
