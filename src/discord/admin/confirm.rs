@@ -11,6 +11,7 @@ use poise::serenity_prelude as serenity;
 use tokio::sync::oneshot;
 use tracing::info;
 
+use super::super::errors::UserError;
 use super::super::reply::{self, Button, ButtonStyle, Reply};
 use super::super::{Context, Data, Error};
 use super::{say, view};
@@ -84,8 +85,8 @@ impl Drop for Forget<'_> {
 
 /// Shows `preview` with Confirm (labelled `action`) and Cancel, and waits.
 /// Returns the Confirm click, already acknowledged ("Saving…", buttons
-/// gone); `None` when cancelled, expired or too many are waiting (the
-/// moderator has been told).
+/// gone); `None` when cancelled or expired (the moderator has been told);
+/// a [`UserError`] when too many are waiting.
 pub async fn confirm(
     ctx: Context<'_>,
     mut preview: Reply,
@@ -100,8 +101,7 @@ pub async fn confirm(
         poise::Context::Prefix(prefix) => prefix.msg.id.get(),
     };
     let Some(mut click) = data.admin.pending.register(nonce, ctx.author().id.get()) else {
-        say(ctx, Reply::notice(BUSY)).await?;
-        return Ok(None);
+        return Err(UserError::new(BUSY).into());
     };
     let _forget = Forget {
         pending: &data.admin.pending,
