@@ -37,6 +37,10 @@ pub enum ConfigError {
 pub struct Config {
     /// Folder of article files and `synonyms.toml`.
     pub corpus: PathBuf,
+    /// An article is due for review when its `reviewed` date (else
+    /// `published`, else `retrieved`) is more than this many days old, or
+    /// when it has none ([`crate::corpus::review`]).
+    pub review_after_days: u32,
     /// Folder where the search index is built.
     pub index: PathBuf,
     /// `error`, `warn`, `info`, `debug` or `trace`; `RUST_LOG` overrides it.
@@ -51,6 +55,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             corpus: PathBuf::from("corpus"),
+            review_after_days: crate::corpus::review::DEFAULT_REVIEW_AFTER_DAYS,
             index: PathBuf::from("index"),
             log_level: None,
             engine: EngineSettings::default(),
@@ -101,7 +106,15 @@ pub struct DiscordConfig {
     /// Downloading an uploaded attachment gives up after this many
     /// milliseconds.
     pub download_timeout_ms: u64,
+    /// With an `audit_channel`, the articles due for review are listed
+    /// there in one line this often (shortly after start, then at this
+    /// interval; the last time is kept in the index folder, so a restart
+    /// does not post again early). 0: never.
+    pub review_reminder_interval_ms: u64,
 }
+
+/// A week: how often the review reminder is posted by default.
+pub const WEEK_MS: u64 = 7 * 24 * 60 * 60 * 1000;
 
 impl Default for DiscordConfig {
     fn default() -> Self {
@@ -119,6 +132,7 @@ impl Default for DiscordConfig {
             watch_debounce_ms: 500,
             confirm_timeout_seconds: 300,
             download_timeout_ms: 10_000,
+            review_reminder_interval_ms: WEEK_MS,
         }
     }
 }
@@ -293,6 +307,7 @@ mod tests {
         let parsed: Config = toml::from_str(text).expect("config.example.toml parses");
         let defaults = Config::default();
         assert_eq!(parsed.corpus, defaults.corpus);
+        assert_eq!(parsed.review_after_days, defaults.review_after_days);
         assert_eq!(parsed.engine, defaults.engine);
         assert_eq!(
             parsed.discord.rate_limit_questions,

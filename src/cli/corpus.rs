@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 use super::plain::printable;
 use super::CorpusCommand;
 use crate::config::Config;
-use crate::corpus::{MAX_ARTICLE_BYTES, MAX_SYNONYMS_BYTES};
+use crate::corpus::{review, MAX_ARTICLE_BYTES, MAX_SYNONYMS_BYTES};
 use crate::engine::Engine;
 use crate::moderation::change::{self, Applied, ChangeRequest};
 use crate::storage::read::read_capped;
@@ -73,13 +73,18 @@ pub fn corpus(config: &Config, command: &CorpusCommand, out: &mut dyn Write) -> 
             None
         }
         CorpusCommand::List => {
+            let today = review::today();
             for a in store.list()? {
                 let reviewed = a
                     .reviewed
+                    .as_deref()
                     .map(|d| format!(", reviewed {d}"))
                     .unwrap_or_default();
+                let due = review::review_due(&a.dates, today, config.review_after_days)
+                    .map(|due| format!("  ⚠ due for review: {due}"))
+                    .unwrap_or_default();
                 let line = format!(
-                    "{}  {} ({}{reviewed})  [{}]",
+                    "{}  {} ({}{reviewed})  [{}]{due}",
                     a.id, a.title, a.publisher, a.file
                 );
                 writeln!(out, "{}", printable(&line))?;

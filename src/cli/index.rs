@@ -7,8 +7,9 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 
+use super::plain::printable;
 use crate::config::Config;
-use crate::corpus::{Corpus, CorpusError};
+use crate::corpus::{review, Corpus, CorpusError};
 use crate::engine::Engine;
 use crate::text::count;
 
@@ -25,6 +26,28 @@ pub fn check(config: &Config, out: &mut dyn Write) -> Result<bool> {
                 corpus.synonyms.groups.len(),
                 config.corpus.display()
             )?;
+            // Not problems: the corpus is valid, but these want a look.
+            let today = review::today();
+            let mut due = 0;
+            for article in &corpus.articles {
+                let dates = review::Dates::of(&article.meta);
+                if let Some(why) = review::review_due(&dates, today, config.review_after_days) {
+                    due += 1;
+                    let line = format!(
+                        "warning: {} ({}) is due for review: {why}",
+                        article.meta.id, article.meta.title
+                    );
+                    writeln!(out, "{}", printable(&line))?;
+                }
+            }
+            if due > 0 {
+                writeln!(
+                    out,
+                    "{} due for review (older than {} days, or undated); not an error",
+                    count(due, "article"),
+                    config.review_after_days
+                )?;
+            }
             Ok(true)
         }
         Err(CorpusError::Invalid(problems)) => {

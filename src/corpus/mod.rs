@@ -4,6 +4,7 @@
 
 mod article;
 mod problem;
+pub mod review;
 mod synonyms;
 
 use std::collections::HashMap;

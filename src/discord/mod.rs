@@ -18,6 +18,7 @@
 //! - [`reply`] — the message model and Discord's limits
 //! - [`markdown`] — escaping member and article text, cutting it to fit
 //! - [`rate_limit`] — the per-member rate limit
+//! - [`review`] — the weekly audit-channel line of articles due for review
 //! - [`errors`] — what a member or moderator is told, shown in one place
 //!
 //! Privacy: at the `info` level the bot logs the door a question came
@@ -35,6 +36,7 @@ pub mod mentions;
 pub mod rate_limit;
 pub mod render;
 pub mod reply;
+pub mod review;
 pub mod sources;
 
 use std::collections::HashSet;
@@ -78,6 +80,11 @@ pub struct Settings {
     pub watch_debounce: Option<Duration>,
     pub confirm_timeout: Duration,
     pub download_timeout: Duration,
+    /// `review_after_days` (a top-level key, set by [`serve_with_engine`]).
+    pub review_after_days: u32,
+    /// How often the articles due for review are posted to the audit
+    /// channel; `None`: never.
+    pub review_reminder_interval: Option<Duration>,
 }
 
 /// The longest a preview may wait: Discord lets the bot edit its reply for
@@ -133,6 +140,9 @@ impl Settings {
                 .then(|| Duration::from_millis(discord.watch_debounce_ms)),
             confirm_timeout: Duration::from_secs(discord.confirm_timeout_seconds),
             download_timeout: Duration::from_millis(discord.download_timeout_ms),
+            review_after_days: crate::corpus::review::DEFAULT_REVIEW_AFTER_DAYS,
+            review_reminder_interval: (discord.review_reminder_interval_ms > 0)
+                .then(|| Duration::from_millis(discord.review_reminder_interval_ms)),
         })
     }
 
@@ -244,7 +254,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
 pub async fn serve_with_engine(
     config: &Config,
     token: &str,
-    settings: Settings,
+    mut settings: Settings,
     live: Arc<LiveEngine>,
     feedback_store: Arc<FeedbackStore>,
 ) -> anyhow::Result<()> {
@@ -265,8 +275,11 @@ pub async fn serve_with_engine(
     })?;
     info!(bot_id = %me.id, api_url = settings.api_url.as_deref().unwrap_or("https://discord.com"), "token accepted");
 
+    settings.review_after_days = config.review_after_days;
     let intents = settings.intents();
     let guilds = settings.guilds.clone();
+    let corpus_dir = live.paths().corpus.clone();
+    let reminder = (settings.audit_channel, settings.review_reminder_interval);
     let feedback = feedback::Feedback::new(Arc::clone(&feedback_store), config.feedback.clone());
     let mut data = Data::new(live, settings, feedback)?;
     data.admin.import = config.import.clone();
@@ -311,6 +324,20 @@ pub async fn serve_with_engine(
         .await
         .context("cannot start the Discord client")?;
     let shards = client.shard_manager.clone();
+    // The articles due for review, posted to the audit channel weekly.
+    let _stop_reminder = match reminder {
+        (Some(channel), Some(interval)) => Some(AbortOnDrop(tokio::spawn(
+            review::remind_periodically(review::Reminder {
+                http: Arc::clone(&client.http),
+                channel,
+                corpus: corpus_dir,
+                state: config.index.join(review::STATE_FILE),
+                interval,
+                review_after_days: config.review_after_days,
+            }),
+        ))),
+        _ => None,
+    };
     tokio::spawn(async move {
         shutdown_signal().await;
         info!("shutting down");

@@ -111,6 +111,7 @@ pub struct Listed {
     pub publisher: String,
     pub file: String,
     pub reviewed: Option<String>,
+    pub dates: crate::corpus::review::Dates,
 }
 
 /// The corpus folder, seen as something moderators change.
@@ -482,6 +483,7 @@ impl CorpusStore {
             .filter_map(|(path, bytes)| {
                 let article = parse_article(&path, &bytes).ok()?;
                 Some(Listed {
+                    dates: crate::corpus::review::Dates::of(&article.meta),
                     id: article.meta.id,
                     title: article.meta.title,
                     publisher: article.meta.publisher,

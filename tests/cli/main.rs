@@ -18,3 +18,4 @@ mod fuzz;
 mod hostile_files;
 mod quality;
 mod reliability;
+mod review;

@@ -1,5 +1,5 @@
 //! `/faq-admin list`: the articles on disk, with their ids, titles,
-//! publishers and review dates.
+//! publishers and review dates, those due for review marked.
 
 use super::super::{Context, Error};
 use super::{say, store_call, view};
@@ -8,6 +8,8 @@ use super::{say, store_call, view};
 #[poise::command(slash_command)]
 pub async fn list(ctx: Context<'_>) -> Result<(), Error> {
     let listed = store_call(ctx, |store| store.list()).await?;
-    say(ctx, view::list(&listed)).await?;
+    let after_days = ctx.data().settings.review_after_days;
+    let today = crate::corpus::review::today();
+    say(ctx, view::list(&listed, today, after_days)).await?;
     Ok(())
 }

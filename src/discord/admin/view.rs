@@ -10,7 +10,7 @@ use super::super::reply::{
     TITLE_MAX,
 };
 use super::ReloadOutcome;
-use crate::corpus::{CorpusError, Problem};
+use crate::corpus::{review, CorpusError, Problem};
 use crate::engine::EngineError;
 use crate::feedback::Gaps;
 use crate::moderation::audit::AuditEntry;
@@ -247,18 +247,22 @@ pub fn reloaded(outcome: &ReloadOutcome, articles: usize, passages: usize) -> Re
     }
 }
 
-/// `/faq-admin list`.
-pub fn list(listed: &[Listed]) -> Reply {
+/// `/faq-admin list`: each article, marked when it is due for review on
+/// `today` (see [`review::review_due`]).
+pub fn list(listed: &[Listed], today: time::Date, review_after_days: u32) -> Reply {
     let lines: Vec<String> = listed
         .iter()
         .map(|a| {
             let reviewed = a
                 .reviewed
                 .as_deref()
-                .map(|d| format!(", reviewed {d}"))
+                .map(|d| format!(", reviewed {}", plain(d, 40)))
+                .unwrap_or_default();
+            let due = review::review_due(&a.dates, today, review_after_days)
+                .map(|due| format!(" ⚠️ due for review: {}", plain(&due.to_string(), 80)))
                 .unwrap_or_default();
             format!(
-                "• `{}` — {} ({}{reviewed})",
+                "• `{}` — {} ({}{reviewed}){due}",
                 a.id.replace('`', "'"),
                 plain(&a.title, 150),
                 plain(&a.publisher, 80)
@@ -430,6 +434,44 @@ mod tests {
     use super::*;
     use crate::feedback::{RatedPassage, UnansweredQuestion};
     use std::path::PathBuf;
+
+    #[test]
+    fn the_list_marks_articles_due_for_review() {
+        let listed = |id: &str, reviewed: Option<&str>| Listed {
+            id: id.into(),
+            title: format!("Title of {id}"),
+            publisher: "P".into(),
+            file: format!("{id}.md"),
+            reviewed: reviewed.map(String::from),
+            dates: review::Dates {
+                reviewed: reviewed.map(String::from),
+                ..Default::default()
+            },
+        };
+        let today = review::parse_date("2025-03-01").unwrap();
+        let reply = list(
+            &[
+                listed("fresh", Some("2025-01-01")),
+                listed("old", Some("2023-01-10")),
+                listed("undated", None),
+            ],
+            today,
+            365,
+        );
+        let lines: Vec<&str> = reply.embeds[0].description.lines().collect();
+        assert_eq!(lines.len(), 3, "{lines:?}");
+        assert!(!lines[0].contains("due for review"), "{}", lines[0]);
+        assert!(
+            lines[1].ends_with("⚠️ due for review: reviewed 2023-01-10, over 365 days ago"),
+            "{}",
+            lines[1]
+        );
+        assert!(
+            lines[2].ends_with("⚠️ due for review: no review date"),
+            "{}",
+            lines[2]
+        );
+    }
 
     #[test]
     fn a_preview_of_a_huge_article_fits_discords_limits() {

@@ -11,6 +11,7 @@ mod crash;
 mod gaps;
 mod import;
 mod reload;
+mod review;
 mod synonyms;
 mod upload;
 mod versions;

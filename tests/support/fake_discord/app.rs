@@ -25,7 +25,8 @@ pub struct TestApp {
 }
 
 /// The test configuration: commands in the test guild, mentions answered in
-/// [`payloads::MENTION_CHANNEL`], DMs answered, 5 questions per 30 s.
+/// [`payloads::MENTION_CHANNEL`], DMs answered, 5 questions per 30 s, no
+/// review reminder.
 pub fn test_config(fake: &FakeDiscord, dir: &Path) -> Config {
     let mut config = Config {
         corpus: dir.join("corpus"),
@@ -38,6 +39,9 @@ pub fn test_config(fake: &FakeDiscord, dir: &Path) -> Config {
     config.discord.mention_channels = vec![payloads::MENTION_CHANNEL];
     config.discord.answer_dms = true;
     config.feedback.database = dir.join("feedback.sqlite3");
+    // No review reminder in the audit channel unless a test asks for one
+    // (the shipped articles are undated, so always due).
+    config.discord.review_reminder_interval_ms = 0;
     // One vector cache for the whole test run: the corpus is embedded once.
     config.engine.vector_cache = Some(vector_cache());
     config
