@@ -13,16 +13,15 @@ use crate::config::Config;
 use crate::corpus::{review, MAX_ARTICLE_BYTES, MAX_SYNONYMS_BYTES};
 use crate::engine::Engine;
 use crate::moderation::change::{self, Applied, ChangeRequest};
+use crate::moderation::store::CorpusStore;
+use crate::moderation::Actor;
 use crate::storage::read::read_capped;
 
 /// Runs one `corpus` command.
 pub fn corpus(config: &Config, command: &CorpusCommand, out: &mut dyn Write) -> Result<()> {
     use crate::moderation::audit::AuditStatus;
-    use crate::moderation::store::CorpusStore;
-    use crate::moderation::Actor;
 
     let store = CorpusStore::new(&config.corpus);
-    let actor = Actor::command_line();
     let read = |file: &Path| -> Result<(String, Vec<u8>)> {
         // Checked before reading: `corpus add /dev/zero` is refused at once.
         let cap = MAX_ARTICLE_BYTES.max(MAX_SYNONYMS_BYTES) as u64;
@@ -124,23 +123,45 @@ pub fn corpus(config: &Config, command: &CorpusCommand, out: &mut dyn Write) -> 
             None
         }
     };
-    if let Some(request) = request {
-        // Rebuilt now, so the next question is answered from the new corpus
-        // at once; running bots pick the change up by watching the folder.
-        let Applied { made, live } = change::apply(&store, request, &actor, || {
-            Engine::open(&config.paths(), config.engine.clone())
-        })?;
-        writeln!(out, "{}", printable(&made.summary))?;
+    match request {
+        Some(request) => make(config, request, Warnings::Print, out),
+        None => Ok(()),
+    }
+}
+
+/// Whether [`make`] prints the change's preview warnings (`corpus import`
+/// has shown them with its preview already).
+pub(crate) enum Warnings {
+    Print,
+    Shown,
+}
+
+/// Makes one change through [`change::apply`] as the command line, then
+/// rebuilds the index so the next question is answered from the new corpus
+/// at once (running bots pick the change up by watching the folder).
+pub(crate) fn make(
+    config: &Config,
+    request: ChangeRequest,
+    warnings: Warnings,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let store = CorpusStore::new(&config.corpus);
+    let actor = Actor::command_line();
+    let Applied { made, live } = change::apply(&store, request, &actor, || {
+        Engine::open(&config.paths(), config.engine.clone())
+    })?;
+    writeln!(out, "{}", printable(&made.summary))?;
+    if matches!(warnings, Warnings::Print) {
         for warning in &made.warnings {
             writeln!(out, "  warning: {}", printable(warning))?;
         }
-        let engine = live.context("the change is saved, but the corpus does not load")?;
-        writeln!(
-            out,
-            "live: {} articles, {} passages",
-            engine.corpus().articles.len(),
-            engine.passages().len()
-        )?;
     }
+    let engine = live.context("the change is saved, but the corpus does not load")?;
+    writeln!(
+        out,
+        "live: {} articles, {} passages",
+        engine.corpus().articles.len(),
+        engine.passages().len()
+    )?;
     Ok(())
 }

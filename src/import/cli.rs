@@ -8,14 +8,14 @@
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use super::{convert, decode, is_html_file_name, today, ImportError, Imported};
+use crate::cli::corpus::Warnings;
 use crate::cli::plain::printable;
 use crate::config::Config;
-use crate::engine::Engine;
+use crate::moderation::change::ChangeRequest;
 use crate::moderation::store::{CorpusStore, ModerationError, Preview};
-use crate::moderation::Actor;
 use crate::storage::read::{read_capped, ReadError};
 
 /// Whether SOURCE is a web address rather than a file.
@@ -28,6 +28,7 @@ pub fn prepare(config: &Config, source: &str, id: Option<&str>) -> Result<Import
     let (html, fetched, undecodable) = if is_address(source) {
         #[cfg(feature = "web")]
         {
+            use anyhow::Context as _;
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
@@ -126,15 +127,9 @@ pub fn import(
         writeln!(out, "dry run: nothing written")?;
         return Ok(());
     }
-    let change = store.add(&imported.file_name, bytes, &Actor::command_line())?;
-    writeln!(out, "{}", printable(&change.summary))?;
-    let engine = Engine::open(&config.paths(), config.engine.clone())
-        .context("the article is saved, but the corpus does not load")?;
-    writeln!(
-        out,
-        "live: {} articles, {} passages",
-        engine.corpus().articles.len(),
-        engine.passages().len()
-    )?;
-    Ok(())
+    let request = ChangeRequest::Add {
+        file_name: imported.file_name,
+        bytes: imported.markdown.into_bytes(),
+    };
+    crate::cli::corpus::make(config, request, Warnings::Shown, out)
 }
