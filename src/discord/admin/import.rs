@@ -3,16 +3,13 @@
 //! metadata extracted) → validated → a preview → Confirm → added like
 //! `/faq-admin add` (written, versioned, audited, live at once).
 
-use std::time::Duration;
-
 use poise::serenity_prelude as serenity;
 
 use super::super::errors::UserError;
 use super::super::markdown::plain;
 use super::super::{Context, Error};
-use super::{blocking, confirm_and_apply, store_call, view, ChangeRequest};
+use super::{blocking, confirm_and_apply, fetch_attachment, store_call, view, ChangeRequest};
 use crate::import::{self, ImportError, MAX_PAGE_BYTES};
-use crate::text::duration;
 
 /// What a moderator reads when giving neither or both sources.
 pub const ONE_SOURCE: &str =
@@ -44,17 +41,9 @@ pub async fn import(
             if !import::is_html_file_name(&file.filename) {
                 return Err(refusal(&ImportError::NotHtmlFile(file.filename.clone())));
             }
-            let timeout = data.settings.download_timeout;
-            match download(&data.admin.downloads, &file, timeout).await {
-                Ok(bytes) => {
-                    let (html, bad) = import::decode(&bytes, None);
-                    (html, None, bad)
-                }
-                Err(reason) => {
-                    let text = format!("Nothing changed: {}.", plain(&reason, 1800));
-                    return Err(UserError::new(&text).into());
-                }
-            }
+            let bytes = fetch_attachment(ctx, &file, MAX_PAGE_BYTES).await?;
+            let (html, bad) = import::decode(&bytes, None);
+            (html, None, bad)
         }
         _ => return Err(UserError::new(ONE_SOURCE).into()),
     };
@@ -92,52 +81,4 @@ pub async fn import(
 fn refusal(err: &ImportError) -> Error {
     let text = format!("Nothing changed: {}.", plain(&err.to_string(), 1800));
     UserError::new(&text).into()
-}
-
-/// Downloads the attachment from Discord's CDN: at most [`MAX_PAGE_BYTES`]
-/// (the declared size is checked first), within `timeout`.
-async fn download(
-    client: &reqwest::Client,
-    file: &serenity::Attachment,
-    timeout: Duration,
-) -> Result<Vec<u8>, String> {
-    let name = &file.filename;
-    let too_large = || format!("{name} is over the limit of 2 MiB ({MAX_PAGE_BYTES} bytes)");
-    if file.size as usize > MAX_PAGE_BYTES {
-        return Err(too_large());
-    }
-    let failed = |err: reqwest::Error| {
-        if err.is_timeout() {
-            format!(
-                "{name}: the download did not finish within {}; please try again",
-                duration(timeout)
-            )
-        } else {
-            format!("{name}: the file could not be downloaded; please try again")
-        }
-    };
-    let fetch = async {
-        let mut response = client.get(&file.url).send().await.map_err(failed)?;
-        if !response.status().is_success() {
-            return Err(format!(
-                "{name}: the file could not be downloaded (HTTP {}); please try again",
-                response.status().as_u16()
-            ));
-        }
-        let mut bytes = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(failed)? {
-            if bytes.len() + chunk.len() > MAX_PAGE_BYTES {
-                return Err(too_large());
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        Ok(bytes)
-    };
-    match tokio::time::timeout(timeout, fetch).await {
-        Ok(result) => result,
-        Err(_) => Err(format!(
-            "{name}: the download did not finish within {}; please try again",
-            duration(timeout)
-        )),
-    }
 }

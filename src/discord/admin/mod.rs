@@ -156,13 +156,28 @@ pub async fn blocking<T: Send + 'static>(
         .context("a moderation task stopped")
 }
 
-/// Downloads an uploaded file; one that cannot be read is a [`UserError`]
-/// saying why.
+/// Downloads an uploaded corpus file (at most 1 MiB); one that cannot be
+/// read is a [`UserError`] saying why.
 pub async fn fetch_upload(ctx: Context<'_>, file: &serenity::Attachment) -> Result<Vec<u8>, Error> {
+    fetch_attachment(ctx, file, upload::MAX_UPLOAD_BYTES).await
+}
+
+/// Downloads an attachment of at most `limit` bytes; one that cannot be
+/// read is a [`UserError`] saying why.
+pub async fn fetch_attachment(
+    ctx: Context<'_>,
+    file: &serenity::Attachment,
+    limit: usize,
+) -> Result<Vec<u8>, Error> {
     let data = ctx.data();
-    upload::fetch(&data.admin.downloads, file, data.settings.download_timeout)
-        .await
-        .map_err(|err| UserError::reply(view::upload_error(&err)).into())
+    upload::fetch(
+        &data.admin.downloads,
+        file,
+        data.settings.download_timeout,
+        limit,
+    )
+    .await
+    .map_err(|err| UserError::reply(view::upload_error(&err)).into())
 }
 
 /// Runs `call` on the corpus store on the blocking pool; a refusal is a

@@ -15,27 +15,34 @@ pub const MAX_UPLOAD_BYTES: usize = MAX_ARTICLE_BYTES;
 #[derive(Debug, thiserror::Error)]
 pub enum UploadError {
     #[error(
-        "{name}: the file is {size} bytes, over the limit of 1 MiB ({MAX_UPLOAD_BYTES} bytes)"
+        "{name}: the file is {size} bytes, over the limit of {} MiB ({limit} bytes)", limit / (1024 * 1024)
     )]
-    TooLarge { name: String, size: u64 },
+    TooLarge {
+        name: String,
+        size: u64,
+        limit: usize,
+    },
     #[error("{name}: the download did not finish within {}; please try again", crate::text::duration(*.after))]
     TimedOut { name: String, after: Duration },
     #[error("{name}: the file could not be downloaded ({reason}); please try again")]
     Failed { name: String, reason: String },
 }
 
-/// Downloads `attachment`, at most [`MAX_UPLOAD_BYTES`] within `timeout`.
+/// Downloads `attachment`, at most `limit` bytes ([`MAX_UPLOAD_BYTES`] for
+/// a corpus file) within `timeout`.
 pub async fn fetch(
     client: &reqwest::Client,
     attachment: &serenity::Attachment,
     timeout: Duration,
+    limit: usize,
 ) -> Result<Vec<u8>, UploadError> {
     let name = attachment.filename.clone();
     let too_large = |size: u64| UploadError::TooLarge {
         name: name.clone(),
         size,
+        limit,
     };
-    if attachment.size as usize > MAX_UPLOAD_BYTES {
+    if attachment.size as usize > limit {
         return Err(too_large(u64::from(attachment.size)));
     }
     let failed = |err: reqwest::Error| {
@@ -68,13 +75,13 @@ pub async fn fetch(
             });
         }
         if let Some(length) = response.content_length() {
-            if length as usize > MAX_UPLOAD_BYTES {
+            if length as usize > limit {
                 return Err(too_large(length));
             }
         }
-        let mut bytes = Vec::with_capacity((attachment.size as usize).min(MAX_UPLOAD_BYTES));
+        let mut bytes = Vec::with_capacity((attachment.size as usize).min(limit));
         while let Some(chunk) = response.chunk().await.map_err(failed)? {
-            if bytes.len() + chunk.len() > MAX_UPLOAD_BYTES {
+            if bytes.len() + chunk.len() > limit {
                 return Err(too_large((bytes.len() + chunk.len()) as u64));
             }
             bytes.extend_from_slice(&chunk);
