@@ -15,15 +15,23 @@ use crate::text::count;
 
 /// `check`: every problem of the corpus, one a line. Returns whether it is valid.
 pub fn check(config: &Config, out: &mut dyn Write) -> Result<bool> {
-    match Corpus::load(&config.corpus) {
-        Ok(corpus) => {
-            let passages = crate::engine::passage::cut_passages(&corpus);
+    let loaded = Corpus::load(&config.corpus).and_then(|corpus| {
+        // Each taught question must pin one passage of its article.
+        let mut passages = crate::engine::passage::cut_passages(&corpus);
+        match crate::engine::taught::attach(&corpus, &mut passages)[..] {
+            [] => Ok((corpus, passages)),
+            ref problems => Err(CorpusError::Invalid(problems.to_vec())),
+        }
+    });
+    match loaded {
+        Ok((corpus, passages)) => {
             writeln!(
                 out,
-                "corpus OK: {} articles, {} passages, {} synonym groups ({})",
+                "corpus OK: {} articles, {} passages, {} synonym groups, {} ({})",
                 corpus.articles.len(),
                 passages.len(),
                 corpus.synonyms.groups.len(),
+                count(corpus.taught.questions.len(), "taught question"),
                 config.corpus.display()
             )?;
             // Not problems: the corpus is valid, but these want a look.

@@ -19,6 +19,8 @@ pub const MAX_HEADINGS: usize = 2_000;
 pub const MAX_REFERENCES: usize = 200;
 /// The id that names the synonyms file in history and restore.
 pub const RESERVED_ID: &str = "synonyms";
+/// The id that names the taught questions file in history and restore.
+pub const TAUGHT_ID: &str = "taught";
 
 /// Who published an article and where, as its front matter says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -193,11 +195,16 @@ fn parse_front_matter(path: &Path, front: &str) -> Result<ArticleMeta, Vec<Probl
             .map_or(2, |i| i + 2)
     };
     let mut problems = Vec::new();
-    if raw.id == RESERVED_ID {
+    if raw.id == RESERVED_ID || raw.id == TAUGHT_ID {
+        let file = if raw.id == RESERVED_ID {
+            "synonyms file"
+        } else {
+            "taught questions file"
+        };
         problems.push(Problem::at(
             path,
             line_of_key("id"),
-            format!("the id {RESERVED_ID:?} is reserved: it names the synonyms file in history and restore; choose another id"),
+            format!("the id {:?} is reserved: it names the {file} in history and restore; choose another id", raw.id),
         ));
     }
     let texts = [

@@ -1,11 +1,13 @@
-//! The corpus: a folder of article files (`*.md`, see `corpus/README.md`) and
-//! an optional `synonyms.toml`. Loading validates everything and reports every
-//! problem at once, so a moderator can fix a file in one go.
+//! The corpus: a folder of article files (`*.md`, see `corpus/README.md`),
+//! an optional `synonyms.toml` and an optional `taught.toml`. Loading
+//! validates everything and reports every problem at once, so a moderator
+//! can fix a file in one go.
 
 mod article;
 mod problem;
 pub mod review;
 mod synonyms;
+mod taught;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -15,11 +17,15 @@ use sha2::{Digest, Sha256};
 
 pub use article::{
     is_slug, parse_article, Article, ArticleMeta, Block, BlockKind, Section, MAX_ARTICLE_BYTES,
-    MAX_HEADINGS, RESERVED_ID,
+    MAX_HEADINGS, RESERVED_ID, TAUGHT_ID,
 };
 pub use problem::{CorpusError, Problem};
 pub use synonyms::{
     parse_synonyms, SynonymGroup, Synonyms, MAX_SYNONYMS_BYTES, MAX_SYNONYM_GROUPS, SYNONYMS_FILE,
+};
+pub use taught::{
+    fold as fold_question, parse_taught, render_taught, shape_problems, Taught, TaughtQuestion,
+    MAX_QUOTE_CHARS, MAX_TAUGHT, MAX_TAUGHT_BYTES, MIN_QUOTE_CHARS, TAUGHT_FILE,
 };
 
 use crate::storage::read::{read_capped, ReadError};
@@ -31,6 +37,8 @@ pub struct Corpus {
     /// Articles sorted by file name; each shared with the passages cut from it.
     pub articles: Vec<Arc<Article>>,
     pub synonyms: Synonyms,
+    /// Questions moderators taught, each pinned to a passage by a quote.
+    pub taught: Taught,
     /// A digest of every file's name and bytes: equal fingerprints, equal corpus.
     pub fingerprint: String,
 }
@@ -55,13 +63,14 @@ pub fn corpus_entries(dir: &Path) -> std::io::Result<(Vec<PathBuf>, Vec<PathBuf>
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let path = entry.path();
-        let named = is_article_file(&path) || entry.file_name() == SYNONYMS_FILE;
+        let name = entry.file_name();
+        let named = is_article_file(&path) || name == SYNONYMS_FILE || name == TAUGHT_FILE;
         if !named {
             continue;
         }
         match entry.file_type() {
             Ok(kind) if kind.is_file() => {
-                if entry.file_name() != SYNONYMS_FILE {
+                if is_article_file(&path) {
                     files.push(path);
                 }
             }
@@ -142,23 +151,19 @@ impl Corpus {
             }
         }
 
-        let synonyms_path = dir.join(SYNONYMS_FILE);
-        let present = std::fs::symlink_metadata(&synonyms_path).is_ok_and(|m| m.is_file());
-        // A synonyms entry that is not a regular file is among `refused`.
-        let synonyms = match present.then(|| read_corpus_file(&synonyms_path, MAX_SYNONYMS_BYTES)) {
-            None => Synonyms::default(),
-            Some(Ok(bytes)) => {
-                hash_file(&mut hasher, &synonyms_path, &bytes);
-                parse_synonyms(&synonyms_path, &bytes).unwrap_or_else(|mut found| {
-                    problems.append(&mut found);
-                    Synonyms::default()
-                })
-            }
-            Some(Err(problem)) => {
-                problems.push(problem);
-                Synonyms::default()
-            }
-        };
+        // An entry of these names that is not a regular file is among `refused`.
+        let synonyms = optional_file(dir, SYNONYMS_FILE, MAX_SYNONYMS_BYTES, &mut hasher)
+            .and_then(|(path, bytes)| parse_synonyms(&path, &bytes));
+        let synonyms = synonyms.unwrap_or_else(|mut found| {
+            problems.append(&mut found);
+            Synonyms::default()
+        });
+        let taught = optional_file(dir, TAUGHT_FILE, MAX_TAUGHT_BYTES, &mut hasher)
+            .and_then(|(path, bytes)| parse_taught(&path, &bytes));
+        let taught = taught.unwrap_or_else(|mut found| {
+            problems.append(&mut found);
+            Taught::default()
+        });
 
         if articles.is_empty() && problems.is_empty() {
             problems.push(Problem::file(
@@ -174,6 +179,7 @@ impl Corpus {
             dir: dir.to_path_buf(),
             articles,
             synonyms,
+            taught,
             fingerprint,
         })
     }
@@ -181,6 +187,24 @@ impl Corpus {
     pub fn article(&self, id: &str) -> Option<&Arc<Article>> {
         self.articles.iter().find(|a| a.meta.id == id)
     }
+}
+
+/// An optional corpus file's path and bytes (hashed into the
+/// fingerprint); empty bytes when it is absent or not a regular file (then
+/// it is among the refused entries), its problem when it cannot be read.
+fn optional_file(
+    dir: &Path,
+    name: &str,
+    cap: usize,
+    hasher: &mut Sha256,
+) -> Result<(PathBuf, Vec<u8>), Vec<Problem>> {
+    let path = dir.join(name);
+    if !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+        return Ok((path, Vec::new()));
+    }
+    let bytes = read_corpus_file(&path, cap).map_err(|problem| vec![problem])?;
+    hash_file(hasher, &path, &bytes);
+    Ok((path, bytes))
 }
 
 fn hash_file(hasher: &mut Sha256, path: &Path, bytes: &[u8]) {

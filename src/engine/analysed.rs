@@ -44,6 +44,9 @@ pub struct AnalysedPassage {
     pub text: Vec<u32>,
     /// Where each word of `text` stands, as byte offsets.
     pub spans: Vec<(u32, u32)>,
+    /// The questions taught it, one after another (a phrase never spans
+    /// two: each ends with a stem no word has).
+    pub taught: Vec<u32>,
 }
 
 impl AnalysedPassage {
@@ -63,11 +66,26 @@ impl AnalysedPassage {
             text.push(stems.intern(w.stem));
             spans.push((w.start as u32, w.end as u32));
         }
+        let mut taught = Vec::new();
+        for question in &passage.taught {
+            taught.extend(
+                words(analyzer, question)
+                    .into_iter()
+                    .map(|w| stems.intern(w.stem)),
+            );
+            taught.push(u32::MAX);
+        }
         AnalysedPassage {
             context,
             text,
             spans,
+            taught,
         }
+    }
+
+    /// Whether a question taught this passage contains `phrase`.
+    pub fn taught_has(&self, phrase: &[u32]) -> bool {
+        !phrase.is_empty() && self.taught.windows(phrase.len()).any(|w| w == phrase)
     }
 
     /// Whether the title or headings contain `phrase`.

@@ -75,11 +75,22 @@ pub fn schema() -> (Schema, Fields) {
 }
 
 /// The text indexed for a passage: headings first, so that "Tysabri" finds
-/// the sentences under the Tysabri heading.
+/// the sentences under the Tysabri heading, then the questions taught it.
 pub fn indexed_text(passage: &Passage) -> String {
-    let mut text = passage.heading_path.join("\n");
+    let mut text = heading_text(passage);
     text.push('\n');
     text.push_str(&passage.text);
+    text
+}
+
+/// What the heading field holds: the heading path and the taught
+/// questions, which say what the passage answers as its headings do.
+pub fn heading_text(passage: &Passage) -> String {
+    let mut text = passage.heading_path.join("\n");
+    for question in &passage.taught {
+        text.push('\n');
+        text.push_str(question);
+    }
     text
 }
 
@@ -91,10 +102,7 @@ pub fn build_name(passages: &[Passage]) -> String {
     hasher.update(INDEX_FORMAT);
     for passage in passages {
         hasher.update((passage.id as u64).to_le_bytes());
-        for part in [
-            passage.heading_path.join("\n").as_str(),
-            passage.text.as_str(),
-        ] {
+        for part in [heading_text(passage).as_str(), passage.text.as_str()] {
             hasher.update((part.len() as u64).to_le_bytes());
             hasher.update(part);
         }
@@ -390,7 +398,7 @@ fn write_index(
     for (i, passage) in passages.iter().enumerate() {
         let mut document = TantivyDocument::default();
         document.add_u64(fields.passage, passage.id as u64);
-        document.add_text(fields.heading, passage.heading_path.join("\n"));
+        document.add_text(fields.heading, heading_text(passage));
         document.add_text(fields.text, indexed_text(passage));
         writer.add_document(document)?;
         if i % 1000 == 999 {

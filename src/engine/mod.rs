@@ -19,6 +19,7 @@ pub mod query;
 pub mod rank;
 pub mod semantic;
 pub mod spelling;
+pub mod taught;
 pub mod triage;
 pub mod verdict;
 pub mod weights;
@@ -168,7 +169,11 @@ impl Engine {
     ) -> Result<Engine, EngineError> {
         // The model first: a missing or damaged model is the clearest error.
         let embedder = Embedder::shared(&settings.model_dir())?;
-        let passages: Vec<Passage> = cut_passages(&corpus);
+        let mut passages: Vec<Passage> = cut_passages(&corpus);
+        for problem in taught::attach(&corpus, &mut passages) {
+            // `check` reports it; the other questions and the articles answer on.
+            tracing::warn!(problem = %problem, "taught question left out");
+        }
         let (reader, report) = if rebuild {
             index::build(index_root, &passages, progress)?
         } else {

@@ -39,6 +39,9 @@ pub struct Passage {
     /// Byte ranges of `text`'s sentences and list items (markers left
     /// out), in order: the units an answer is marked in.
     pub sentences: Vec<Range<usize>>,
+    /// Questions moderators taught this passage answers (see `taught.rs`):
+    /// matched like its headings, never quoted.
+    pub taught: Vec<String>,
 }
 
 /// Where a passage comes from, for a member to check it.
@@ -175,6 +178,7 @@ fn cut_article(article: &Arc<Article>, out: &mut Vec<Passage>) {
                 text,
                 line,
                 lead: n == 0,
+                taught: Vec::new(),
             });
         }
     }

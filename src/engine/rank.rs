@@ -276,7 +276,10 @@ impl Context<'_> {
                 let Some(phrase) = self.stems.phrase(phrase) else {
                     continue;
                 };
-                in_heading |= analysed.context_has(&phrase);
+                // A taught question says what the passage answers, as a
+                // heading does; but a drug must be the passage's own.
+                in_heading |= analysed.context_has(&phrase)
+                    || (!concept.entity && analysed.taught_has(&phrase));
                 let ranges = analysed.find_in_text(&phrase);
                 in_text |= !ranges.is_empty();
                 covered.matched.extend(ranges);

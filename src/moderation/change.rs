@@ -26,13 +26,22 @@ pub enum ChangeRequest {
         id: String,
     },
     /// An article's version, or the synonyms file's (id
-    /// [`super::store::SYNONYMS_ID`]).
+    /// [`super::store::SYNONYMS_ID`]), or the taught questions file's (id
+    /// [`super::taught::TAUGHT_ID`]).
     Restore {
         id: String,
         version: u32,
     },
     Synonyms {
         bytes: Vec<u8>,
+    },
+    /// A question the bot missed, and the passage that answers it.
+    Teach {
+        taught: crate::corpus::TaughtQuestion,
+    },
+    /// Taught question `number` (1-based, as listed) forgotten.
+    Unteach {
+        number: usize,
     },
 }
 
@@ -62,6 +71,8 @@ pub fn apply<L>(
         ChangeRequest::Remove { id } => store.remove(&id, actor),
         ChangeRequest::Restore { id, version } => store.restore(&id, version, actor),
         ChangeRequest::Synonyms { bytes } => store.replace_synonyms(&bytes, actor),
+        ChangeRequest::Teach { taught } => store.teach(&taught, actor),
+        ChangeRequest::Unteach { number } => store.unteach(number, actor),
     }?;
     Ok(Applied {
         made,

@@ -28,6 +28,9 @@ impl CorpusStore {
         if id == SYNONYMS_ID {
             return self.synonyms_history();
         }
+        if id == super::taught::TAUGHT_ID {
+            return self.taught_versions();
+        }
         let current = self.locate(id)?.map(|(_, bytes)| bytes);
         let versions = self.versions(&self.article_history(id), current.as_deref())?;
         if versions.is_empty() && current.is_none() {

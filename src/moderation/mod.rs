@@ -1,8 +1,8 @@
 //! Keeping the corpus current: one way to make a change from the bot or the
 //! command line ([`change`]), validated, durable, versioned and audited
-//! ([`store`], [`audit`]), and a live engine that takes them in without downtime
-//! ([`live`]). No Discord types here:
-//! the bot's admin commands and the `corpus` command line share this code.
+//! ([`store`], [`audit`]; teaching in [`taught`]), and a live engine that
+//! takes them in without downtime ([`live`]). No Discord types here: the
+//! bot's admin commands and the `corpus` command line share this code.
 
 pub mod audit;
 pub mod change;
@@ -10,6 +10,7 @@ pub mod history;
 pub mod live;
 pub mod preview;
 pub mod store;
+pub mod taught;
 
 /// Who made a change: a Discord moderator or a shell user.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -30,6 +30,7 @@ use super::audit::{now, AuditEntry, AuditLog, AuditStatus};
 pub use super::history::Version;
 use super::preview::preview_of;
 pub use super::preview::{Preview, SynonymsPreview};
+use super::taught::TAUGHT_ID;
 use super::Actor;
 use crate::corpus::{
     corpus_entries, parse_article, parse_synonyms, Article, Problem, Synonyms, MAX_ARTICLE_BYTES,
@@ -67,6 +68,8 @@ pub enum ModerationError {
     ChangedMeanwhile(String),
     #[error("that is already the current version of {0:?}; nothing changed")]
     Unchanged(String),
+    #[error("{question:?} is already taught for {article:?}; nothing changed")]
+    AlreadyTaught { question: String, article: String },
     #[error("cannot write {}: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -133,7 +136,7 @@ impl CorpusStore {
 
     /// Takes the corpus folder's write lock, then checks that the audit log
     /// can be written: nothing is changed that cannot be audited.
-    fn lock(&self) -> Result<WriteLock, ModerationError> {
+    pub(super) fn lock(&self) -> Result<WriteLock, ModerationError> {
         let path = self.dir.join(HISTORY_DIR).join("lock");
         let lock = WriteLock::exclusive(&path).map_err(io(&path))?;
         let log = self.audit_log();
@@ -185,6 +188,8 @@ impl CorpusStore {
     fn is_live(&self, entry: &AuditEntry) -> bool {
         let live = if entry.target == SYNONYMS_ID && entry.action == "synonyms" {
             self.synonyms().ok().filter(|b| !b.is_empty())
+        } else if entry.target == TAUGHT_ID {
+            self.taught_bytes().ok().filter(|b| !b.is_empty())
         } else {
             self.locate(&entry.target)
                 .ok()
@@ -197,6 +202,8 @@ impl CorpusStore {
             (Some(number), Some(live)) => {
                 let (folder, ext) = if entry.action == "synonyms" {
                     (self.dir.join(HISTORY_DIR).join("synonyms"), "toml")
+                } else if entry.target == TAUGHT_ID {
+                    (self.dir.join(HISTORY_DIR).join("taught"), "toml")
                 } else {
                     (self.article_history(&entry.target), "md")
                 };
@@ -346,6 +353,9 @@ impl CorpusStore {
     ) -> Result<ChangeMade, ModerationError> {
         if id == SYNONYMS_ID {
             return self.restore_synonyms(number, actor);
+        }
+        if id == TAUGHT_ID {
+            return self.restore_taught(number, actor);
         }
         let _lock = self.lock()?;
         let history = self.article_history(id);
@@ -531,7 +541,7 @@ impl CorpusStore {
     /// pending line that [`CorpusStore::audit`] resolves by looking at what
     /// is on disk, so no live change ever goes unrecorded.
     #[allow(clippy::too_many_arguments)]
-    fn record(
+    pub(super) fn record(
         &self,
         write: impl FnOnce() -> Result<(), ModerationError>,
         actor: &Actor,

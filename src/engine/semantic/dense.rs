@@ -19,6 +19,9 @@ pub struct DenseIndex {
     vectors: Vec<f32>,
     /// For each passage, one unit vector per entry of `Passage::sentences`.
     sentences: Vec<Vec<Vec<f32>>>,
+    /// Each taught question's unit vector, with its passage: a question
+    /// near it is near the passage.
+    taught: Vec<(usize, Vec<f32>)>,
 }
 
 /// What building the vectors did.
@@ -66,16 +69,41 @@ impl DenseIndex {
             computed.extend(vectors);
             progress(computed.len(), missing.len());
         }
-        let embedded = computed.len();
+        let mut embedded = computed.len();
         for (i, vectors) in computed {
             embedder.remember(digests[i], &vectors);
             cache.insert(digests[i], vectors);
+        }
+        // Taught questions, read as a member's question is.
+        let taught: Vec<(usize, TextDigest, &str)> = passages
+            .iter()
+            .flat_map(|p| {
+                p.taught
+                    .iter()
+                    .map(move |q| (p.id, taught_digest(q), q.as_str()))
+            })
+            .collect();
+        for (_, d, question) in &taught {
+            if cache.get(d).is_none() {
+                let vector = embedder.embed(question)?;
+                cache.insert(
+                    *d,
+                    PassageVectors {
+                        passage: vector,
+                        sentences: Vec::new(),
+                    },
+                );
+                embedded += 1;
+            }
         }
         if embedded > 0 {
             // Vectors of passages no longer in the corpus are kept while the
             // cache is small (a restored article needs none again), and
             // dropped once it outgrows the corpus.
-            let keep: std::collections::HashSet<&TextDigest> = digests.iter().collect();
+            let keep: std::collections::HashSet<&TextDigest> = digests
+                .iter()
+                .chain(taught.iter().map(|(_, d, _)| d))
+                .collect();
             let small = cache.len() <= 2 * passages.len() + 4096;
             if let Err(err) = cache.save(&path, |d| small || keep.contains(d)) {
                 tracing::warn!(path = %path.display(), error = %err, "vector cache not written");
@@ -84,11 +112,16 @@ impl DenseIndex {
         let mut index = DenseIndex {
             vectors: Vec::with_capacity(passages.len() * DIMENSIONS),
             sentences: Vec::with_capacity(passages.len()),
+            taught: Vec::with_capacity(taught.len()),
         };
         for d in &digests {
             let entry = cache.get(d).expect("every passage was embedded");
             index.vectors.extend_from_slice(&entry.passage);
             index.sentences.push(entry.sentences.clone());
+        }
+        for (id, d, _) in &taught {
+            let entry = cache.get(d).expect("every taught question was embedded");
+            index.taught.push((*id, entry.passage.clone()));
         }
         Ok((
             index,
@@ -99,12 +132,19 @@ impl DenseIndex {
         ))
     }
 
-    /// Cosine similarity of passage `id` to a question's vector.
+    /// Cosine similarity of passage `id` to a question's vector: the
+    /// passage's own, or that of a question taught it, whichever is nearer.
     pub fn similarity(&self, id: usize, question: &[f32]) -> f32 {
-        self.vectors
+        let own = self
+            .vectors
             .chunks_exact(DIMENSIONS)
             .nth(id)
-            .map_or(0.0, |v| cosine(v, question))
+            .map_or(0.0, |v| cosine(v, question));
+        self.taught
+            .iter()
+            .filter(|(t, _)| *t == id)
+            .map(|(_, v)| cosine(v, question))
+            .fold(own, f32::max)
     }
 
     /// The `k` passages nearest to the question, nearest first.
@@ -115,6 +155,12 @@ impl DenseIndex {
             .map(|v| cosine(v, question))
             .enumerate()
             .collect();
+        for (id, vector) in &self.taught {
+            let cos = cosine(vector, question);
+            if let Some(entry) = scored.get_mut(*id) {
+                entry.1 = entry.1.max(cos);
+            }
+        }
         let k = k.min(scored.len());
         if k == 0 {
             return Vec::new();
@@ -156,6 +202,12 @@ impl DenseIndex {
             .map(|s| s.iter().map(|v| cosine(v, question)).collect())
             .unwrap_or_default()
     }
+}
+
+/// Digest of a taught question (never equal to a passage's: that has a
+/// line break between context and text, so the prefix cannot collide).
+fn taught_digest(question: &str) -> TextDigest {
+    digest(&format!("taught question\u{0}{question}"))
 }
 
 /// Digest of what the model reads of a passage.

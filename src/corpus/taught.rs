@@ -1,0 +1,272 @@
+//! `taught.toml`: questions moderators taught the bot, usually from the gaps
+//! report. Each names an article and a verbatim phrase (`quote`) that is in
+//! exactly one of its passages, so it stays pinned to that passage however
+//! the article is cut into passages. The engine reads a taught question as
+//! extra matching text for its passage (see `engine::taught`); this module
+//! only reads and writes the file and checks its shape. Whether each quote
+//! pins a passage is checked against the articles (`engine::taught::pin`).
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::article::is_slug;
+use super::problem::{LineIndex, Problem};
+
+/// The file name inside the corpus folder.
+pub const TAUGHT_FILE: &str = "taught.toml";
+/// Largest file accepted and most questions in it: thousands of taught
+/// questions cost the engine little.
+pub const MAX_TAUGHT_BYTES: usize = 512 * 1024;
+pub const MAX_TAUGHT: usize = 2_000;
+/// A taught question is a member's question: a chat message or less.
+pub const MAX_QUESTION_CHARS: usize = 500;
+/// A quote is a phrase or a sentence or two, never a whole article.
+pub const MAX_QUOTE_CHARS: usize = 1_000;
+/// Shorter quotes pin nothing reliably ("the").
+pub const MIN_QUOTE_CHARS: usize = 12;
+
+/// One taught question.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaughtQuestion {
+    /// The question as a member asked it.
+    pub question: String,
+    /// The id of the article that answers it.
+    pub article: String,
+    /// Verbatim words of the passage that answers it (case and spacing
+    /// aside), found in that one passage only.
+    pub quote: String,
+}
+
+/// The taught questions, in the file's order (numbered from 1 for
+/// moderators).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Taught {
+    pub questions: Vec<TaughtQuestion>,
+    /// Line of each question's entry, for problems.
+    pub lines: Vec<usize>,
+}
+
+#[derive(Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    taught: Vec<TaughtQuestion>,
+}
+
+const HEADER: &str = "\
+# Questions moderators taught the bot (`infusion-faq corpus teach`, or the
+# Teach button of /faq-admin gaps). Each is answered from the one passage of
+# `article` that contains `quote` (verbatim; case and spacing aside), and so
+# are questions worded like it. `infusion-faq check` validates this file.
+";
+
+/// The text a question is compared by: single spaces, lower case, straight
+/// quotes.
+pub fn fold(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+        .replace(['\u{2018}', '\u{2019}'], "'")
+        .replace(['\u{201c}', '\u{201d}'], "\"")
+}
+
+/// Parses and validates the file's shape; every problem carries its line.
+/// (Whether each quote pins a passage is `engine::taught::pin`'s to say.)
+pub fn parse_taught(path: &Path, bytes: &[u8]) -> Result<Taught, Vec<Problem>> {
+    if bytes.len() > MAX_TAUGHT_BYTES {
+        return Err(vec![Problem::file(
+            path,
+            format!(
+                "the taught questions file is {} KiB; at most {} KiB is accepted",
+                bytes.len() / 1024,
+                MAX_TAUGHT_BYTES / 1024
+            ),
+        )]);
+    }
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        vec![Problem::file(
+            path,
+            "the taught questions file is not UTF-8 text",
+        )]
+    })?;
+    let raw: RawFile = toml::from_str(text).map_err(|err| {
+        let (line, message) = crate::toml_error::locate(&err, text);
+        vec![Problem::at(path, line, message)]
+    })?;
+    if raw.taught.len() > MAX_TAUGHT {
+        return Err(vec![Problem::file(
+            path,
+            format!(
+                "the file has {} taught questions; at most {MAX_TAUGHT} are accepted",
+                raw.taught.len()
+            ),
+        )]);
+    }
+    // Each `[[taught]]` header, in order: where each entry starts.
+    let index = LineIndex::new(text);
+    let mut lines: Vec<usize> = text
+        .match_indices("[[taught]]")
+        .map(|(offset, _)| index.line(offset))
+        .collect();
+    lines.resize(raw.taught.len(), 1);
+    let mut problems = Vec::new();
+    let mut seen: HashSet<(String, String)> = HashSet::new();
+    for (entry, &line) in raw.taught.iter().zip(&lines) {
+        for problem in shape_problems(entry) {
+            problems.push(Problem::at(path, line, problem));
+        }
+        if !seen.insert((fold(&entry.question), entry.article.clone())) {
+            problems.push(Problem::at(
+                path,
+                line,
+                format!(
+                    "the question {:?} is already taught for article {:?}",
+                    entry.question, entry.article
+                ),
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(Taught {
+            questions: raw.taught,
+            lines,
+        })
+    } else {
+        Err(problems)
+    }
+}
+
+/// What is wrong with one entry on its own, phrased for a moderator.
+pub fn shape_problems(entry: &TaughtQuestion) -> Vec<String> {
+    let mut problems = Vec::new();
+    let control = |s: &str| s.chars().any(|c| c.is_control() && !c.is_whitespace());
+    let question = entry.question.trim();
+    if !question.chars().any(char::is_alphanumeric) {
+        problems.push("the question has no words".to_string());
+    } else if question.chars().count() > MAX_QUESTION_CHARS {
+        problems.push(format!(
+            "the question is longer than {MAX_QUESTION_CHARS} characters"
+        ));
+    }
+    if control(&entry.question) {
+        problems.push("the question contains control characters".to_string());
+    }
+    if !is_slug(&entry.article) {
+        problems.push(format!(
+            "article {:?} is not an article id (lower-case letters, digits and dashes)",
+            entry.article
+        ));
+    }
+    let quote = fold(&entry.quote);
+    if quote.chars().count() < MIN_QUOTE_CHARS {
+        problems.push(format!(
+            "the quote is shorter than {MIN_QUOTE_CHARS} characters: copy a sentence of the passage"
+        ));
+    } else if quote.chars().count() > MAX_QUOTE_CHARS {
+        problems.push(format!(
+            "the quote is longer than {MAX_QUOTE_CHARS} characters: a sentence of the passage is enough"
+        ));
+    }
+    if control(&entry.quote) {
+        problems.push("the quote contains control characters".to_string());
+    }
+    problems
+}
+
+/// The file's text for these questions, with its explanatory header.
+pub fn render_taught(questions: &[TaughtQuestion]) -> String {
+    let body = toml::to_string(&RawFile {
+        taught: questions.to_vec(),
+    })
+    .unwrap_or_default();
+    format!("{HEADER}\n{body}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(question: &str, article: &str, quote: &str) -> TaughtQuestion {
+        TaughtQuestion {
+            question: question.into(),
+            article: article.into(),
+            quote: quote.into(),
+        }
+    }
+
+    fn parse(text: &str) -> Result<Taught, Vec<Problem>> {
+        parse_taught(Path::new("taught.toml"), text.as_bytes())
+    }
+
+    #[test]
+    fn rendered_questions_parse_back_unchanged() {
+        let questions = vec![
+            entry("Can I drive home after?", "a", "Most people can drive home"),
+            entry(
+                "what about \"quotes\"\nand lines",
+                "b-2",
+                "a sentence of the passage",
+            ),
+        ];
+        let text = render_taught(&questions);
+        let parsed = parse(&text).unwrap();
+        assert_eq!(parsed.questions, questions);
+        assert_eq!(parsed.lines.len(), 2);
+        assert!(text.starts_with("# Questions moderators taught"));
+    }
+
+    #[test]
+    fn problems_name_their_entries_lines() {
+        let table: &[(&str, usize, &str)] = &[
+            (
+                "[[taught]]\nquestion = \"?\"\narticle = \"a\"\nquote = \"long enough quote\"\n",
+                1,
+                "no words",
+            ),
+            (
+                "[[taught]]\nquestion = \"q\"\narticle = \"A b\"\nquote = \"long enough quote\"\n",
+                1,
+                "not an article id",
+            ),
+            (
+                "[[taught]]\nquestion = \"q\"\narticle = \"a\"\nquote = \"short\"\n",
+                1,
+                "shorter than",
+            ),
+            (
+                "[[taught]]\nquestion = \"Q\"\narticle = \"a\"\nquote = \"long enough quote\"\n\n[[taught]]\nquestion = \" q \"\narticle = \"a\"\nquote = \"another long quote\"\n",
+                6,
+                "already taught",
+            ),
+            (
+                "[[taught]]\nquestion = \"q\"\narticle = \"a\"\nquote = \"long enough quote\"\nweight = 2\n",
+                5,
+                "unknown field",
+            ),
+            (
+                "[[taught]]\nquestion = \"q\\u0007\"\narticle = \"a\"\nquote = \"long enough quote\"\n",
+                1,
+                "control characters",
+            ),
+        ];
+        for (text, line, needle) in table {
+            let problems = parse(text).expect_err(text);
+            assert!(
+                problems
+                    .iter()
+                    .any(|p| p.line == Some(*line) && p.message.contains(needle)),
+                "{text:?}: wanted line {line} {needle:?}, got {problems:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_empty_file_teaches_nothing() {
+        assert!(parse("").unwrap().questions.is_empty());
+        assert!(parse(&render_taught(&[])).unwrap().questions.is_empty());
+    }
+}
