@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 use super::plain::printable;
 use super::CorpusCommand;
 use crate::config::Config;
-use crate::corpus::{review, MAX_ARTICLE_BYTES, MAX_SYNONYMS_BYTES};
+use crate::corpus::{review, TaughtQuestion, MAX_ARTICLE_BYTES, MAX_SYNONYMS_BYTES};
 use crate::engine::Engine;
 use crate::moderation::change::{self, Applied, ChangeRequest};
 use crate::moderation::store::CorpusStore;
@@ -56,6 +56,36 @@ pub fn corpus(config: &Config, command: &CorpusCommand, out: &mut dyn Write) -> 
             id: id.clone(),
             version: *version,
         }),
+        CorpusCommand::Teach {
+            question,
+            article: Some(article),
+            quote: Some(quote),
+        } => Some(ChangeRequest::Teach {
+            taught: TaughtQuestion {
+                question: question.clone(),
+                article: article.clone(),
+                quote: quote.clone(),
+            },
+        }),
+        CorpusCommand::Teach { question, .. } => {
+            candidates(config, question, out)?;
+            None
+        }
+        CorpusCommand::Taught => {
+            for t in store.taught()? {
+                let pinned = match &t.pinned {
+                    Ok(section) => format!("→ {section}"),
+                    Err(why) => format!("⚠ pins no passage: {why}"),
+                };
+                let line = format!(
+                    "{:>4}  {:?}  [{}] {pinned}",
+                    t.number, t.taught.question, t.taught.article
+                );
+                writeln!(out, "{}", printable(&line))?;
+            }
+            None
+        }
+        CorpusCommand::Unteach { number } => Some(ChangeRequest::Unteach { number: *number }),
         CorpusCommand::Synonyms { file: Some(file) } => {
             let (_, bytes) = read(file)?;
             Some(ChangeRequest::Synonyms { bytes })
@@ -163,5 +193,28 @@ pub(crate) fn make(
         engine.corpus().articles.len(),
         engine.passages().len()
     )?;
+    Ok(())
+}
+
+/// Passages the engine finds nearest to `question`, as `corpus teach`
+/// would pin them: the arguments that teach each, and its section.
+fn candidates(config: &Config, question: &str, out: &mut dyn Write) -> Result<()> {
+    let engine = Engine::open(&config.paths(), config.engine.clone())?;
+    let choices = crate::moderation::taught::choices(&engine, question);
+    if choices.is_empty() {
+        writeln!(
+            out,
+            "no passage is near that question; teach it with --article and --quote"
+        )?;
+        return Ok(());
+    }
+    writeln!(out, "passages near that question (nothing written):")?;
+    for choice in choices {
+        let line = format!(
+            "  --article {} --quote {:?}\n      {}",
+            choice.taught.article, choice.taught.quote, choice.section
+        );
+        writeln!(out, "{}", printable(&line))?;
+    }
     Ok(())
 }

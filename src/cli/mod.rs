@@ -116,11 +116,29 @@ pub enum CorpusCommand {
     Replace { id: String, file: PathBuf },
     /// Remove article ID (its versions stay in the history).
     Remove { id: String },
-    /// List the kept versions of article ID (ID synonyms: the synonyms file).
+    /// List the kept versions of article ID (ID synonyms: the synonyms
+    /// file; ID taught: the taught questions).
     History { id: String },
     /// Make version VERSION of article ID current again (ID synonyms: the
-    /// synonyms file).
+    /// synonyms file; ID taught: the taught questions).
     Restore { id: String, version: u32 },
+    /// Teach the bot that QUESTION is answered by the passage of article ID
+    /// that contains PHRASE. Without --article and --quote, show the
+    /// passages the engine would pick, with a quote for each; write nothing.
+    Teach {
+        question: String,
+        /// The id of the article that answers it.
+        #[arg(long, value_name = "ID", requires = "quote")]
+        article: Option<String>,
+        /// Verbatim words of the answering passage, found in no other
+        /// passage of the article (case and spacing aside).
+        #[arg(long, value_name = "PHRASE", requires = "article")]
+        quote: Option<String>,
+    },
+    /// List the taught questions, numbered, with the passage each is pinned to.
+    Taught,
+    /// Forget taught question NUMBER (as `taught` numbers them).
+    Unteach { number: usize },
     /// List the articles.
     List,
     /// Print article ID's current file.

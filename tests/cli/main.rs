@@ -19,3 +19,4 @@ mod hostile_files;
 mod quality;
 mod reliability;
 mod review;
+mod teach;
