@@ -268,6 +268,7 @@ mod tests {
                 text: text.to_string(),
                 line: 1,
                 lead: true,
+                taught: Vec::new(),
             }),
             score: 1.0,
             coverage: 1.0,

@@ -71,16 +71,78 @@ impl Pending {
     }
 }
 
-/// Forgets the waiter however the command ends.
-struct Forget<'a> {
+/// A command waiting for a click on one of its messages' components
+/// (custom ids `fa:<what>:<nonce>`, the nonce its interaction's id). The
+/// waiter is forgotten however the command ends.
+pub struct Wait<'a> {
     pending: &'a Pending,
     nonce: u64,
+    click: oneshot::Receiver<serenity::ComponentInteraction>,
 }
 
-impl Drop for Forget<'_> {
+impl<'a> Wait<'a> {
+    /// Starts waiting for the moderator running `ctx`; a [`UserError`]
+    /// when too many are waiting.
+    pub fn start(ctx: Context<'a>) -> Result<Wait<'a>, Error> {
+        let data = ctx.data();
+        let nonce = nonce(ctx);
+        let click = data
+            .admin
+            .pending
+            .register(nonce, ctx.author().id.get())
+            .ok_or_else(|| UserError::new(BUSY))?;
+        Ok(Wait {
+            pending: &data.admin.pending,
+            nonce,
+            click,
+        })
+    }
+
+    /// The custom id of a component whose click this wait receives.
+    pub fn custom_id(&self, what: &str) -> String {
+        format!("{PREFIX}{what}:{}", self.nonce)
+    }
+
+    /// The click, or `None` after `timeout`.
+    pub async fn click(
+        mut self,
+        timeout: std::time::Duration,
+    ) -> Option<serenity::ComponentInteraction> {
+        match tokio::time::timeout(timeout, &mut self.click).await {
+            Ok(Ok(clicked)) => Some(clicked),
+            Ok(Err(_)) => None,
+            Err(_) => {
+                // A click may have been handed over just as the time ran out.
+                self.pending.forget(self.nonce);
+                self.click.try_recv().ok()
+            }
+        }
+    }
+}
+
+impl Drop for Wait<'_> {
     fn drop(&mut self) {
         self.pending.forget(self.nonce);
     }
+}
+
+/// What poise's `Context::id()` returns; that method is only there with
+/// poise's `chrono` feature, which would switch serenity's timestamps to
+/// chrono for this one line.
+fn nonce(ctx: Context<'_>) -> u64 {
+    match ctx {
+        poise::Context::Application(app) => app.interaction.id.get(),
+        poise::Context::Prefix(prefix) => prefix.msg.id.get(),
+    }
+}
+
+/// What a component's custom id says after the prefix: `fa:teach2:…` →
+/// `teach2`.
+pub fn what(custom_id: &str) -> &str {
+    custom_id
+        .strip_prefix(PREFIX)
+        .and_then(|rest| rest.split(':').next())
+        .unwrap_or("")
 }
 
 /// Shows `preview` with Confirm (labelled `action`) and Cancel, and waits.
@@ -93,20 +155,7 @@ pub async fn confirm(
     action: &str,
 ) -> Result<Option<serenity::ComponentInteraction>, Error> {
     let data = ctx.data();
-    // What poise's `Context::id()` returns; that method is only there with
-    // poise's `chrono` feature, which would switch serenity's timestamps to
-    // chrono for this one line.
-    let nonce = match ctx {
-        poise::Context::Application(app) => app.interaction.id.get(),
-        poise::Context::Prefix(prefix) => prefix.msg.id.get(),
-    };
-    let Some(mut click) = data.admin.pending.register(nonce, ctx.author().id.get()) else {
-        return Err(UserError::new(BUSY).into());
-    };
-    let _forget = Forget {
-        pending: &data.admin.pending,
-        nonce,
-    };
+    let wait = Wait::start(ctx)?;
     let timeout = data.settings.confirm_timeout;
     preview.content = view::join_content(&[
         &preview.content,
@@ -116,24 +165,11 @@ pub async fn confirm(
         ),
     ]);
     preview.buttons = vec![
-        Button::new(format!("{PREFIX}ok:{nonce}"), action, ButtonStyle::Success),
-        Button::new(
-            format!("{PREFIX}no:{nonce}"),
-            "Cancel",
-            ButtonStyle::Secondary,
-        ),
+        Button::new(wait.custom_id("ok"), action, ButtonStyle::Success),
+        Button::new(wait.custom_id("no"), "Cancel", ButtonStyle::Secondary),
     ];
     let handle = say(ctx, preview.clone()).await?;
-    let clicked = match tokio::time::timeout(timeout, &mut click).await {
-        Ok(Ok(clicked)) => Some(clicked),
-        Ok(Err(_)) => None,
-        Err(_) => {
-            // A click may have been handed over just as the time ran out.
-            data.admin.pending.forget(nonce);
-            click.try_recv().ok()
-        }
-    };
-    let Some(clicked) = clicked else {
+    let Some(clicked) = wait.click(timeout).await else {
         preview.buttons.clear();
         preview.content = format!(
             "⌛ This preview expired after {}: nothing changed. Run the command again to start over.",
@@ -143,7 +179,7 @@ pub async fn confirm(
         info!(command = %ctx.command().qualified_name, "preview expired");
         return Ok(None);
     };
-    let confirmed = clicked.data.custom_id.starts_with(&format!("{PREFIX}ok:"));
+    let confirmed = what(&clicked.data.custom_id) == "ok";
     let text = if confirmed { SAVING } else { CANCELLED };
     let update = serenity::CreateInteractionResponseMessage::new()
         .content(text)

@@ -25,6 +25,7 @@ pub mod replace;
 pub mod restore;
 pub mod show;
 pub mod synonyms;
+pub mod teach;
 pub mod upload;
 pub mod view;
 

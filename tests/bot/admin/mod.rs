@@ -13,6 +13,7 @@ mod import;
 mod reload;
 mod review;
 mod synonyms;
+mod teach;
 mod upload;
 mod versions;
 

@@ -105,6 +105,21 @@ impl FakeDiscord {
         })
     }
 
+    /// A choice of `values` in the select menu `custom_id` of `message`.
+    pub async fn select(
+        &self,
+        who: Member,
+        place: Place,
+        custom_id: &str,
+        values: &[&str],
+        message: Value,
+    ) -> Interaction {
+        self.create(self.with_interaction(|id, token| {
+            payloads::select(id, token, custom_id, values, message, place, who)
+        }))
+        .await
+    }
+
     /// Sends an interaction built by one of the `…_payload` helpers.
     async fn create(&self, (interaction, payload): (Interaction, Value)) -> Interaction {
         self.dispatch("INTERACTION_CREATE", payload).await;

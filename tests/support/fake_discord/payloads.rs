@@ -346,6 +346,27 @@ pub fn component(
     interaction
 }
 
+/// A choice of `values` in the string select menu `custom_id` of `message`.
+pub fn select(
+    id: u64,
+    token: &str,
+    custom_id: &str,
+    values: &[&str],
+    message: Value,
+    place: Place,
+    who: Member,
+) -> Value {
+    let data = json!({
+        "custom_id": custom_id,
+        "component_type": 3,
+        "values": values,
+    });
+    let mut interaction = interaction_base(id, token, place, who, data);
+    interaction["type"] = json!(3);
+    interaction["message"] = message;
+    interaction
+}
+
 /// A message the bot sent (`body`, as it sent it) as Discord shows it in a
 /// component interaction: with its id, components and flags.
 pub fn bot_message(id: u64, channel: u64, body: &Value) -> Value {
