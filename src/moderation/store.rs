@@ -289,6 +289,7 @@ impl CorpusStore {
         let old = parse_article(Path::new(file_name), &current).ok();
         let mut preview = preview_of(&article, old.as_ref());
         preview.base = Some(digest(&current));
+        preview.warnings.extend(self.unpinned_by(&article));
         Ok((preview, path, current))
     }
 

@@ -279,6 +279,37 @@ impl CorpusStore {
         )
     }
 
+    /// Warnings for the questions taught from `article`'s id that its new
+    /// version would leave pinned to no passage (its quote gone, say).
+    pub(super) fn unpinned_by(&self, article: &crate::corpus::Article) -> Vec<String> {
+        let Ok(bytes) = self.taught_bytes() else {
+            return Vec::new();
+        };
+        let Ok(taught) = parse_taught(&self.taught_path(), &bytes) else {
+            return Vec::new();
+        };
+        let synonyms = self
+            .synonyms()
+            .ok()
+            .and_then(|b| crate::corpus::parse_synonyms(Path::new("synonyms.toml"), &b).ok())
+            .unwrap_or_default();
+        let passages = crate::engine::passage::passages_of(&std::sync::Arc::new(article.clone()));
+        taught
+            .questions
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.article == article.meta.id)
+            .filter_map(|(n, t)| {
+                let why = pin(&passages, &synonyms, t).err()?;
+                Some(format!(
+                    "taught question {} ({:?}) would answer from no passage: {why}; teach it again after this change",
+                    n + 1,
+                    t.question
+                ))
+            })
+            .collect()
+    }
+
     /// The corpus as it stands, to pin quotes against.
     fn load_corpus(&self) -> Result<Corpus, ModerationError> {
         Corpus::load(&self.dir).map_err(|err| match err {
@@ -357,6 +388,20 @@ mod tests {
         assert_eq!(actions, ["teach", "teach", "unteach", "restore"]);
         let corpus = Corpus::load(dir.path()).unwrap();
         assert_eq!(corpus.taught.questions.len(), 2);
+        // A new version of the article without the quote: the preview says so.
+        let (_, current) = store.current("a").unwrap();
+        let newer = String::from_utf8(current)
+            .unwrap()
+            .replace("once every four weeks", "monthly");
+        let preview = store
+            .preview_replace("a", "a.md", newer.as_bytes())
+            .unwrap();
+        assert!(
+            preview.warnings.iter().any(|w| w.contains(
+                "taught question 2 (\"how often do i go in\") would answer from no passage"
+            )),
+            "{preview:?}"
+        );
     }
 
     #[test]
