@@ -91,6 +91,51 @@ impl LineIndex {
     }
 }
 
+/// A small TOML corpus file (`what`: "the synonyms file") read as `T`: at
+/// most `cap` bytes, UTF-8, parsed; each problem names `path`, and its line
+/// where toml gives one. Returns the text too, to locate later problems.
+pub(super) fn parse_toml_file<'a, T: serde::de::DeserializeOwned>(
+    path: &Path,
+    bytes: &'a [u8],
+    cap: usize,
+    what: &str,
+) -> Result<(T, &'a str), Vec<Problem>> {
+    if bytes.len() > cap {
+        return Err(vec![Problem::file(
+            path,
+            format!(
+                "{what} is {} KiB; at most {} KiB is accepted",
+                bytes.len() / 1024,
+                cap / 1024
+            ),
+        )]);
+    }
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| vec![Problem::file(path, format!("{what} is not UTF-8 text"))])?;
+    let raw = toml::from_str(text).map_err(|err| {
+        let (line, message) = crate::toml_error::locate(&err, text);
+        vec![Problem::at(path, line, message)]
+    })?;
+    Ok((raw, text))
+}
+
+/// A problem with the whole file when it holds more than `max` `things`
+/// ("groups", "taught questions").
+pub(super) fn at_most(
+    path: &Path,
+    found: usize,
+    max: usize,
+    things: &str,
+) -> Result<(), Vec<Problem>> {
+    if found <= max {
+        return Ok(());
+    }
+    Err(vec![Problem::file(
+        path,
+        format!("the file has {found} {things}; at most {max} are accepted"),
+    )])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

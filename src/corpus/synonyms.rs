@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::problem::{LineIndex, Problem};
+use super::problem::{at_most, parse_toml_file, LineIndex, Problem};
 
 /// The file name inside the corpus folder.
 pub const SYNONYMS_FILE: &str = "synonyms.toml";
@@ -58,31 +58,9 @@ fn fold(term: &str) -> String {
 
 /// Parses and validates the synonyms file; every problem carries its line.
 pub fn parse_synonyms(path: &Path, bytes: &[u8]) -> Result<Synonyms, Vec<Problem>> {
-    if bytes.len() > MAX_SYNONYMS_BYTES {
-        return Err(vec![Problem::file(
-            path,
-            format!(
-                "the synonyms file is {} KiB; at most {} KiB is accepted",
-                bytes.len() / 1024,
-                MAX_SYNONYMS_BYTES / 1024
-            ),
-        )]);
-    }
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| vec![Problem::file(path, "the synonyms file is not UTF-8 text")])?;
-    let raw: RawFile = toml::from_str(text).map_err(|err| {
-        let (line, message) = crate::toml_error::locate(&err, text);
-        vec![Problem::at(path, line, message)]
-    })?;
-    if raw.group.len() > MAX_SYNONYM_GROUPS {
-        return Err(vec![Problem::file(
-            path,
-            format!(
-                "the synonyms file has {} groups; at most {MAX_SYNONYM_GROUPS} are accepted",
-                raw.group.len()
-            ),
-        )]);
-    }
+    let (raw, text): (RawFile, &str) =
+        parse_toml_file(path, bytes, MAX_SYNONYMS_BYTES, "the synonyms file")?;
+    at_most(path, raw.group.len(), MAX_SYNONYM_GROUPS, "groups")?;
     let lines = LineIndex::new(text);
     let line_of = |_: &str, offset: usize| lines.line(offset);
     let mut problems = Vec::new();

@@ -12,7 +12,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::article::is_slug;
-use super::problem::{LineIndex, Problem};
+use super::problem::{at_most, parse_toml_file, LineIndex, Problem};
 
 /// The file name inside the corpus folder.
 pub const TAUGHT_FILE: &str = "taught.toml";
@@ -77,35 +77,9 @@ pub fn fold(text: &str) -> String {
 /// Parses and validates the file's shape; every problem carries its line.
 /// (Whether each quote pins a passage is `engine::taught::pin`'s to say.)
 pub fn parse_taught(path: &Path, bytes: &[u8]) -> Result<Taught, Vec<Problem>> {
-    if bytes.len() > MAX_TAUGHT_BYTES {
-        return Err(vec![Problem::file(
-            path,
-            format!(
-                "the taught questions file is {} KiB; at most {} KiB is accepted",
-                bytes.len() / 1024,
-                MAX_TAUGHT_BYTES / 1024
-            ),
-        )]);
-    }
-    let text = std::str::from_utf8(bytes).map_err(|_| {
-        vec![Problem::file(
-            path,
-            "the taught questions file is not UTF-8 text",
-        )]
-    })?;
-    let raw: RawFile = toml::from_str(text).map_err(|err| {
-        let (line, message) = crate::toml_error::locate(&err, text);
-        vec![Problem::at(path, line, message)]
-    })?;
-    if raw.taught.len() > MAX_TAUGHT {
-        return Err(vec![Problem::file(
-            path,
-            format!(
-                "the file has {} taught questions; at most {MAX_TAUGHT} are accepted",
-                raw.taught.len()
-            ),
-        )]);
-    }
+    let (raw, text): (RawFile, &str) =
+        parse_toml_file(path, bytes, MAX_TAUGHT_BYTES, "the taught questions file")?;
+    at_most(path, raw.taught.len(), MAX_TAUGHT, "taught questions")?;
     // Each `[[taught]]` header, in order: where each entry starts.
     let index = LineIndex::new(text);
     let mut lines: Vec<usize> = text

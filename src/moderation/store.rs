@@ -385,7 +385,13 @@ impl CorpusStore {
 
     /// The synonyms file as it stands (empty when there is none).
     pub fn synonyms(&self) -> Result<Vec<u8>, ModerationError> {
-        let path = self.dir.join(SYNONYMS_FILE);
+        self.optional_file(SYNONYMS_FILE, MAX_SYNONYMS_BYTES)
+    }
+
+    /// A corpus file that may be absent (then empty), read within `cap`;
+    /// one that is not a regular file is refused, never followed.
+    pub(super) fn optional_file(&self, name: &str, cap: usize) -> Result<Vec<u8>, ModerationError> {
+        let path = self.dir.join(name);
         match std::fs::symlink_metadata(&path) {
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(err) => return Err(io(&path)(err)),
@@ -397,10 +403,44 @@ impl CorpusStore {
             }
             Ok(_) => {}
         }
-        read_capped(&path, MAX_SYNONYMS_BYTES as u64).map_err(|err| match err {
+        read_capped(&path, cap as u64).map_err(|err| match err {
             ReadError::Io { source, .. } => io(&path)(source),
             other => ModerationError::Invalid(vec![Problem::file(&path, other.to_string())]),
         })
+    }
+
+    /// Replaces the corpus file `name` (now `current`) with `bytes`, both
+    /// kept under `.history/<kept_in>/`, the change audited as `action` on
+    /// `target`. The caller holds the lock and has validated `bytes`.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn replace_kept_file(
+        &self,
+        name: &str,
+        kept_in: &str,
+        current: &[u8],
+        bytes: &[u8],
+        actor: &Actor,
+        action: &'static str,
+        target: &str,
+        summary: String,
+    ) -> Result<ChangeMade, ModerationError> {
+        let path = self.dir.join(name);
+        let history = self.dir.join(HISTORY_DIR).join(kept_in);
+        let old_version = if current.is_empty() {
+            None
+        } else {
+            Some(self.ensure_saved(&history, "toml", current)?)
+        };
+        let new_version = self.save_version(&history, "toml", bytes)?;
+        self.record(
+            || write_atomic(&path, bytes).map_err(io(&path)),
+            actor,
+            action,
+            target,
+            old_version,
+            Some(new_version),
+            summary,
+        )
     }
 
     /// Checks an upload meant to replace the synonyms file (its problems
@@ -453,20 +493,14 @@ impl CorpusStore {
     ) -> Result<ChangeMade, ModerationError> {
         let path = self.dir.join(SYNONYMS_FILE);
         let (synonyms, current) = self.check_synonyms(&path, bytes)?;
-        let history = self.dir.join(HISTORY_DIR).join("synonyms");
-        let old_version = if current.is_empty() {
-            None
-        } else {
-            Some(self.ensure_saved(&history, "toml", &current)?)
-        };
-        let new_version = self.save_version(&history, "toml", bytes)?;
-        self.record(
-            || write_atomic(&path, bytes).map_err(io(&path)),
+        self.replace_kept_file(
+            SYNONYMS_FILE,
+            "synonyms",
+            &current,
+            bytes,
             actor,
             "synonyms",
             SYNONYMS_ID,
-            old_version,
-            Some(new_version),
             format!(
                 "replaced the synonyms file: {}",
                 count(synonyms.groups.len(), "group")

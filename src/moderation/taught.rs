@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use super::store::{io, ChangeMade, CorpusStore, ModerationError, HISTORY_DIR};
+use super::store::{ChangeMade, CorpusStore, ModerationError, HISTORY_DIR};
 use super::Actor;
 pub use crate::corpus::TAUGHT_ID;
 use crate::corpus::{
@@ -18,8 +18,6 @@ use crate::corpus::{
 use crate::engine::passage::cut_passages;
 use crate::engine::taught::{pin, quote_for};
 use crate::engine::Engine;
-use crate::storage::durable::write_atomic;
-use crate::storage::read::{read_capped, ReadError};
 use crate::text::count;
 
 /// A taught question as listed, with the passage it is pinned to.
@@ -83,22 +81,7 @@ impl CorpusStore {
 
     /// The taught questions file as it stands (empty when there is none).
     pub fn taught_bytes(&self) -> Result<Vec<u8>, ModerationError> {
-        let path = self.taught_path();
-        match std::fs::symlink_metadata(&path) {
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(err) => return Err(io(&path)(err)),
-            Ok(meta) if !meta.is_file() => {
-                return Err(ModerationError::Invalid(vec![Problem::file(
-                    &path,
-                    "not a regular file (a symbolic link?): replace it with the file itself",
-                )]))
-            }
-            Ok(_) => {}
-        }
-        read_capped(&path, MAX_TAUGHT_BYTES as u64).map_err(|err| match err {
-            ReadError::Io { source, .. } => io(&path)(source),
-            other => ModerationError::Invalid(vec![Problem::file(&path, other.to_string())]),
-        })
+        self.optional_file(TAUGHT_FILE, MAX_TAUGHT_BYTES)
     }
 
     /// The taught questions, each with the passage it is pinned to now.
@@ -259,22 +242,15 @@ impl CorpusStore {
         action: &'static str,
         summary: String,
     ) -> Result<ChangeMade, ModerationError> {
-        let path = self.taught_path();
-        let history = self.taught_history();
         let current = self.taught_bytes()?;
-        let old_version = if current.is_empty() {
-            None
-        } else {
-            Some(self.ensure_saved(&history, "toml", &current)?)
-        };
-        let new_version = self.save_version(&history, "toml", bytes)?;
-        self.record(
-            || write_atomic(&path, bytes).map_err(io(&path)),
+        self.replace_kept_file(
+            TAUGHT_FILE,
+            "taught",
+            &current,
+            bytes,
             actor,
             action,
             TAUGHT_ID,
-            old_version,
-            Some(new_version),
             summary,
         )
     }
@@ -340,10 +316,7 @@ mod tests {
     }
 
     fn moderator() -> Actor {
-        Actor {
-            id: "7".into(),
-            name: "mod".into(),
-        }
+        Actor::command_line()
     }
 
     fn question(question: &str, quote: &str) -> TaughtQuestion {
