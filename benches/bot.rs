@@ -11,6 +11,11 @@
 //! `BOT_BENCH_CONCURRENCY`, `BOT_BENCH_ROUNDS` and `BOT_BENCH_MEMBERS` (distinct
 //! members; fewer turns the rate limit off) change the load. Aim (issue 3):
 //! p99 ≤ 20 ms and ≤ 60 MB on a 2-core machine.
+//!
+//! In the same run, the same load goes first to a bot that answers every
+//! question with one verdict computed at start (`serve --constant-answer`):
+//! the ratio of the two bots' latencies is the engine's cost as members
+//! feel it (aim, issue 7: p99 ratio ≤ 1.5).
 
 mod common;
 // The bench drives a slice of the bot tests' support.
@@ -62,6 +67,7 @@ fn cpu_time(pid: u32) -> Option<Duration> {
 }
 
 /// One round's figures.
+#[derive(Clone)]
 struct Round {
     p50: Duration,
     p90: Duration,
@@ -84,6 +90,30 @@ fn main() {
 }
 
 async fn run(requests: usize, concurrency: usize, members: usize, rounds: usize) {
+    println!(
+        "bot: {rounds} rounds of {requests} /ask interactions at concurrency {concurrency}, through the fake Discord"
+    );
+    println!("constant-answer bot (the engine left out):");
+    let constant = measure(true, requests, concurrency, members, rounds).await;
+    println!("the bot:");
+    let real = measure(false, requests, concurrency, members, rounds).await;
+    println!(
+        "  the bot against the constant-answer bot: p50 ×{:.2}, p99 ×{:.2} (aim: p99 ratio ≤ 1.5)",
+        ms(real.p50) / ms(constant.p50),
+        ms(real.p99) / ms(constant.p99)
+    );
+}
+
+/// Runs the load against one `serve` (the constant-answer one or the real
+/// one) on its own fake Discord; prints its figures and returns the median
+/// round.
+async fn measure(
+    constant: bool,
+    requests: usize,
+    concurrency: usize,
+    members: usize,
+    rounds: usize,
+) -> Round {
     let fake = Arc::new(FakeDiscord::start(TOKEN).await);
     let dir = tempfile::tempdir().expect("temp dir");
     copy_corpus(&dir.path().join("corpus"));
@@ -98,7 +128,11 @@ async fn run(requests: usize, concurrency: usize, members: usize, rounds: usize)
         },
     );
     // Not `Serve`: reading its log would compete with what is measured.
-    let mut bot = process::command(&config, Some(TOKEN))
+    let mut command = process::command(&config, Some(TOKEN));
+    if constant {
+        command.arg("--constant-answer");
+    }
+    let mut bot = command
         .stderr(Stdio::null())
         .spawn()
         .expect("start infusion-faq serve");
@@ -133,9 +167,6 @@ async fn run(requests: usize, concurrency: usize, members: usize, rounds: usize)
         one(n).await;
     }
 
-    println!(
-        "bot: {rounds} rounds of {requests} /ask interactions at concurrency {concurrency}, through the fake Discord"
-    );
     let mut reports = Vec::with_capacity(rounds);
     let cpu_before = cpu_time(pid);
     for round in 0..rounds {
@@ -186,7 +217,7 @@ async fn run(requests: usize, concurrency: usize, members: usize, rounds: usize)
 
     // The round with the median p99 stands for the run.
     reports.sort_by_key(|r| r.p99);
-    let median = &reports[reports.len() / 2];
+    let median = reports[reports.len() / 2].clone();
     println!(
         "  interaction → reply latency (median round): p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms; {:.0} answers/s",
         ms(median.p50),
@@ -214,5 +245,5 @@ async fn run(requests: usize, concurrency: usize, members: usize, rounds: usize)
         ),
         _ => println!("  bot memory: n/a (no /proc)"),
     }
-    println!("  aim: p99 ≤ 20 ms, peak ≤ 60 MB");
+    median
 }

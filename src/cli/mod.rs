@@ -76,7 +76,12 @@ pub enum Command {
     },
     /// Run the Discord bot (token from DISCORD_TOKEN; see config.example.toml).
     #[cfg(feature = "discord")]
-    Serve,
+    Serve {
+        /// For the bot benchmark: answer every question with one verdict
+        /// computed at start, without asking the engine.
+        #[arg(long, hide = true)]
+        constant_answer: bool,
+    },
     /// Change the corpus: add, replace, remove, history, restore, list, show,
     /// synonyms, audit. Every change is validated, kept and audited.
     #[command(subcommand)]
@@ -222,7 +227,7 @@ pub fn run() -> ExitCode {
         },
         Command::Eval { file, json } => eval(&config, file, *json, &mut stdout),
         #[cfg(feature = "discord")]
-        Command::Serve => serve(config.clone()),
+        Command::Serve { constant_answer } => serve(config.clone(), *constant_answer),
         Command::Corpus(command) => corpus(&config, command, &mut stdout),
         Command::Gaps {
             days,
@@ -245,18 +250,18 @@ pub fn run() -> ExitCode {
 fn log_filter(command: &Command, level: Option<&str>) -> String {
     match command {
         #[cfg(feature = "discord")]
-        Command::Serve => crate::discord::log_filter(level.unwrap_or("info")),
+        Command::Serve { .. } => crate::discord::log_filter(level.unwrap_or("info")),
         _ => level.unwrap_or("warn").to_string(),
     }
 }
 
 /// `serve`: the bot on a multi-threaded runtime until it stops.
 #[cfg(feature = "discord")]
-fn serve(config: Config) -> anyhow::Result<()> {
+fn serve(config: Config, constant_answer: bool) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(crate::discord::serve(config))
+    runtime.block_on(crate::discord::serve(config, constant_answer))
 }
 
 /// One line: the error and its causes, each once (a message that already

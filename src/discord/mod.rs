@@ -85,6 +85,10 @@ pub struct Settings {
     /// How often the articles due for review are posted to the audit
     /// channel; `None`: never.
     pub review_reminder_interval: Option<Duration>,
+    /// For the bot benchmark only (`serve --constant-answer`, hidden): every
+    /// question gets one verdict computed at start, so that a run can tell
+    /// the engine's share of a reply's time from the rest of the bot's.
+    pub constant_answer: bool,
 }
 
 /// The longest a preview may wait: Discord lets the bot edit its reply for
@@ -143,6 +147,7 @@ impl Settings {
             review_after_days: crate::corpus::review::DEFAULT_REVIEW_AFTER_DAYS,
             review_reminder_interval: (discord.review_reminder_interval_ms > 0)
                 .then(|| Duration::from_millis(discord.review_reminder_interval_ms)),
+            constant_answer: false,
         })
     }
 
@@ -177,6 +182,8 @@ pub struct Data {
     /// The moderators' commands' state: the corpus store, uploads, previews
     /// waiting for Confirm.
     pub admin: admin::Admin,
+    /// `serve --constant-answer` (benchmarks): the verdict every question gets.
+    pub constant: Option<crate::engine::Verdict>,
 }
 
 impl Data {
@@ -187,6 +194,7 @@ impl Data {
     ) -> anyhow::Result<Data> {
         Ok(Data {
             admin: admin::Admin::new(&live.paths().corpus, settings.download_timeout)?,
+            constant: None,
             engine: live,
             feedback,
             limiter: RateLimiter::new(
@@ -220,10 +228,11 @@ pub fn bot_token(discord: &DiscordConfig) -> anyhow::Result<String> {
 /// is missing or stale), the feedback database and the corpus watcher, and
 /// runs the bot until Ctrl-C or SIGTERM, or until Discord ends the session
 /// for good (e.g. a rejected token).
-pub async fn serve(config: Config) -> anyhow::Result<()> {
+pub async fn serve(config: Config, constant_answer: bool) -> anyhow::Result<()> {
     // Check what needs no network first: a bad token or setting fails fast.
     let token = bot_token(&config.discord)?;
-    let settings = Settings::from_config(&config.discord)?;
+    let mut settings = Settings::from_config(&config.discord)?;
+    settings.constant_answer = constant_answer;
     let paths = config.paths();
     let engine_settings = config.engine.clone();
     let live = tokio::task::spawn_blocking(move || LiveEngine::open(paths, engine_settings))
@@ -281,8 +290,14 @@ pub async fn serve_with_engine(
     let corpus_dir = live.paths().corpus.clone();
     let reminder = (settings.audit_channel, settings.review_reminder_interval);
     let feedback = feedback::Feedback::new(Arc::clone(&feedback_store), config.feedback.clone());
+    let constant = settings.constant_answer.then(|| {
+        let verdict = live.engine().ask("How often is Tysabri given?");
+        warn!("benchmark mode: every question gets one constant verdict");
+        verdict
+    });
     let mut data = Data::new(live, settings, feedback)?;
     data.admin.import = config.import.clone();
+    data.constant = constant;
     // Recorded question texts past their retention are deleted hourly.
     let expiry = tokio::spawn(feedback::expire_periodically(
         feedback_store,
