@@ -56,12 +56,14 @@ pub fn cut(text: &str, max: usize) -> String {
 pub struct Reply {
     pub content: String,
     pub embeds: Vec<Embed>,
-    /// One row of buttons under the message (at most [`BUTTONS_MAX`]).
+    /// Buttons under the message, [`ROW_MAX`] a row (at most [`BUTTONS_MAX`]).
     pub buttons: Vec<Button>,
 }
 
 /// Buttons in one row, at most.
-pub const BUTTONS_MAX: usize = 5;
+pub const ROW_MAX: usize = 5;
+/// Buttons under one message, at most (two rows: no message needs more).
+pub const BUTTONS_MAX: usize = 2 * ROW_MAX;
 /// A button's custom id, at most.
 pub const CUSTOM_ID_MAX: usize = 100;
 /// A button's label, at most.
@@ -124,18 +126,14 @@ impl Button {
     }
 }
 
-/// The buttons as Discord components: one action row, or none.
+/// The buttons as Discord components: a row per [`ROW_MAX`], or none.
 pub fn action_rows(buttons: &[Button]) -> Vec<serenity::CreateActionRow> {
-    if buttons.is_empty() {
-        return Vec::new();
-    }
-    vec![serenity::CreateActionRow::Buttons(
-        buttons
-            .iter()
-            .take(BUTTONS_MAX)
-            .map(Button::to_serenity)
-            .collect(),
-    )]
+    buttons[..buttons.len().min(BUTTONS_MAX)]
+        .chunks(ROW_MAX)
+        .map(|row| {
+            serenity::CreateActionRow::Buttons(row.iter().map(Button::to_serenity).collect())
+        })
+        .collect()
 }
 
 /// One embed.
@@ -261,5 +259,32 @@ impl Reply {
                             && discord_len(&f.value) <= FIELD_VALUE_MAX
                     })
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buttons_go_five_a_row_in_at_most_two_rows() {
+        let buttons: Vec<Button> = (0..12)
+            .map(|i| Button::new(format!("id{i}"), &format!("B{i}"), ButtonStyle::Primary))
+            .collect();
+        let rows = |n: usize| -> Vec<usize> {
+            action_rows(&buttons[..n])
+                .iter()
+                .map(|row| {
+                    serde_json::to_value(row).unwrap()["components"]
+                        .as_array()
+                        .map_or(0, Vec::len)
+                })
+                .collect()
+        };
+        assert_eq!(rows(0), Vec::<usize>::new());
+        assert_eq!(rows(2), [2]);
+        assert_eq!(rows(5), [5]);
+        assert_eq!(rows(7), [5, 2]);
+        assert_eq!(rows(12), [5, 5], "never more than BUTTONS_MAX");
     }
 }

@@ -1,7 +1,7 @@
 //! `/faq-admin gaps [days]`: what the articles fail to answer in this
 //! server — the most frequent unanswered questions and the passages voted
 //! unhelpful — so that moderators know what to add, with a Teach button
-//! for each of the first unanswered questions ([`super::teach`]).
+//! for each unanswered question listed ([`super::teach`]).
 
 use std::sync::Arc;
 

@@ -24,7 +24,7 @@ const PLACEHOLDER_MAX: usize = 150;
 pub const NOTHING_NEAR: &str = "No passage of the articles is near that question, so there is nothing to teach it from: add an article that answers it (/faq-admin import or add).";
 
 /// One Teach button per question, "Teach 1" … (as the report numbers them),
-/// at most a row's worth.
+/// at most two rows' worth.
 pub fn buttons(wait: &Wait<'_>, questions: usize) -> Vec<Button> {
     (1..=questions.min(BUTTONS_MAX))
         .map(|n| {
