@@ -349,12 +349,15 @@ pub fn history(target: &str, versions: &[Version], entries: &[AuditEntry]) -> Re
 
 /// `/faq-admin gaps`.
 pub fn gaps(gaps: &Gaps) -> Reply {
+    // Numbered: the Teach N buttons under the report name them so.
     let mut unanswered: Vec<String> = gaps
         .unanswered
         .iter()
-        .map(|q| {
+        .enumerate()
+        .map(|(n, q)| {
             format!(
-                "**{}×** {} (last {})",
+                "{}. **{}×** {} (last {})",
+                n + 1,
                 q.count,
                 one_line(&q.question, 300),
                 q.last_asked

@@ -59,7 +59,10 @@ async fn a_question_taught_from_the_gaps_report_is_answered_from_then_on() {
     let interaction = app.fake.admin(MOD, HERE, "gaps", json!([]), &[]).await;
     let report = body(&app.fake.callback(&interaction).await)["data"].clone();
     ephemeral(&report);
-    assert!(description(&report).contains(missed), "{report}");
+    assert!(
+        description(&report).contains(&format!("1. **2×** {missed} (last ")),
+        "numbered as the Teach buttons are: {report}"
+    );
     let teach = buttons(&report);
     let labels: Vec<&str> = teach.iter().map(|b| b.1.as_str()).collect();
     assert_eq!(
