@@ -12,7 +12,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::article::is_slug;
-use super::problem::{at_most, parse_toml_file, LineIndex, Problem};
+use super::problem::{at_most, parse_toml_file, Problem};
 
 /// The file name inside the corpus folder.
 pub const TAUGHT_FILE: &str = "taught.toml";
@@ -80,13 +80,18 @@ pub fn parse_taught(path: &Path, bytes: &[u8]) -> Result<Taught, Vec<Problem>> {
     let (raw, text): (RawFile, &str) =
         parse_toml_file(path, bytes, MAX_TAUGHT_BYTES, "the taught questions file")?;
     at_most(path, raw.taught.len(), MAX_TAUGHT, "taught questions")?;
-    // Each `[[taught]]` header, in order: where each entry starts.
-    let index = LineIndex::new(text);
+    // Each `[[taught]]` header line, in order: where each entry starts (a
+    // line of its own, so the words inside a question or quote never count).
+    // A file written otherwise (inline tables) names line 1.
     let mut lines: Vec<usize> = text
-        .match_indices("[[taught]]")
-        .map(|(offset, _)| index.line(offset))
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| line.split_whitespace().collect::<String>() == "[[taught]]")
+        .map(|(n, _)| n + 1)
         .collect();
-    lines.resize(raw.taught.len(), 1);
+    if lines.len() != raw.taught.len() {
+        lines = vec![1; raw.taught.len()];
+    }
     let mut problems = Vec::new();
     let mut seen: HashSet<(String, String)> = HashSet::new();
     for (entry, &line) in raw.taught.iter().zip(&lines) {
@@ -188,6 +193,13 @@ mod tests {
         ];
         let text = render_taught(&questions);
         let parsed = parse(&text).unwrap();
+        // Words like a header inside a question do not shift the lines.
+        let tricky = format!(
+            "{text}\n[[taught]]\nquestion = \"what is [[taught]]?\"\narticle = \"c\"\nquote = \"a long enough quote\"\n"
+        );
+        let lines = parse(&tricky).unwrap().lines;
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines[2], tricky.lines().count() - 3, "{tricky}");
         assert_eq!(parsed.questions, questions);
         assert_eq!(parsed.lines.len(), 2);
         assert!(text.starts_with("# Questions moderators taught"));

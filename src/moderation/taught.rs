@@ -229,7 +229,12 @@ impl CorpusStore {
         let bytes = render_taught(questions).into_bytes();
         // What is written must read back as it was meant.
         let back = parse_taught(&self.taught_path(), &bytes).map_err(ModerationError::Invalid)?;
-        debug_assert_eq!(back.questions, questions);
+        if back.questions != questions {
+            return Err(ModerationError::Invalid(vec![Problem::file(
+                &self.taught_path(),
+                "the taught questions would not read back as written; nothing changed",
+            )]));
+        }
         self.write_bytes_taught(&bytes, actor, action, summary)
     }
 
