@@ -151,12 +151,39 @@ pub fn what(custom_id: &str) -> &str {
 /// a [`UserError`] when too many are waiting.
 pub async fn confirm(
     ctx: Context<'_>,
-    mut preview: Reply,
+    preview: Reply,
     action: &str,
 ) -> Result<Option<serenity::ComponentInteraction>, Error> {
-    let data = ctx.data();
+    confirm_by(ctx, preview, action, window()).await
+}
+
+/// How long a command may talk to Discord through its own interaction:
+/// 15 minutes after it was run, less a minute's margin.
+pub const WINDOW: std::time::Duration = std::time::Duration::from_secs(14 * 60);
+
+/// The end of the window of a command running now (called as it starts).
+pub fn window() -> std::time::Instant {
+    std::time::Instant::now() + WINDOW
+}
+
+/// The wait for a click: `confirm_timeout_seconds`, or less when the
+/// command's window ends sooner (a flow of several steps, as teaching is).
+pub fn wait_for(ctx: Context<'_>, deadline: std::time::Instant) -> std::time::Duration {
+    ctx.data()
+        .settings
+        .confirm_timeout
+        .min(deadline.saturating_duration_since(std::time::Instant::now()))
+}
+
+/// [`confirm`] within a command's window ending at `deadline`.
+pub async fn confirm_by(
+    ctx: Context<'_>,
+    mut preview: Reply,
+    action: &str,
+    deadline: std::time::Instant,
+) -> Result<Option<serenity::ComponentInteraction>, Error> {
     let wait = Wait::start(ctx)?;
-    let timeout = data.settings.confirm_timeout;
+    let timeout = wait_for(ctx, deadline);
     preview.content = view::join_content(&[
         &preview.content,
         &format!(

@@ -22,6 +22,9 @@ pub async fn gaps(
     #[max = 3650]
     days: Option<u32>,
 ) -> Result<(), Error> {
+    // Every step of teaching (Teach, the pick, Confirm) must end within
+    // the window Discord gives this command.
+    let deadline = super::confirm::window();
     let store = Arc::clone(ctx.data().feedback.store());
     let guild = ctx.guild_id().map(|g| g.get());
     let days = days.unwrap_or(30);
@@ -51,7 +54,7 @@ pub async fn gaps(
         say(ctx, reply).await?;
         return Ok(());
     };
-    let timeout = ctx.data().settings.confirm_timeout;
+    let timeout = super::confirm::wait_for(ctx, deadline);
     reply.content = format!(
         "Teach N: pick the passage that answers unanswered question N, so that it is answered from then on (within {}).",
         duration(timeout)
@@ -73,7 +76,7 @@ pub async fn gaps(
         .edit(ctx, reply.to_poise(true).components(Vec::new()))
         .await?;
     match (click, chosen) {
-        (Some(click), Some(n)) => teach::teach(ctx, click, questions[n].clone()).await,
+        (Some(click), Some(n)) => teach::teach(ctx, click, questions[n].clone(), deadline).await,
         _ => Ok(()),
     }
 }

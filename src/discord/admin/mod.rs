@@ -202,7 +202,18 @@ pub async fn confirm_and_apply(
     button: &str,
     request: ChangeRequest,
 ) -> Result<(), Error> {
-    let Some(clicked) = confirm::confirm(ctx, question, button).await? else {
+    confirm_and_apply_by(ctx, question, button, request, confirm::window()).await
+}
+
+/// [`confirm_and_apply`] within a command's window ending at `deadline`.
+pub async fn confirm_and_apply_by(
+    ctx: Context<'_>,
+    question: Reply,
+    button: &str,
+    request: ChangeRequest,
+    deadline: std::time::Instant,
+) -> Result<(), Error> {
+    let Some(clicked) = confirm::confirm_by(ctx, question, button, deadline).await? else {
         return Ok(());
     };
     let outcome = apply(ctx, request).await?;

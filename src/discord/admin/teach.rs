@@ -10,8 +10,8 @@ use super::super::errors::UserError;
 use super::super::markdown::{one_line, plain};
 use super::super::reply::{self, cut, Button, ButtonStyle, Embed, Reply, BUTTONS_MAX};
 use super::super::{Context, Error};
-use super::confirm::{what, Wait};
-use super::{blocking, confirm_and_apply, store_call};
+use super::confirm::{wait_for, what, Wait};
+use super::{blocking, confirm_and_apply_by, store_call};
 use crate::moderation::change::ChangeRequest;
 use crate::moderation::taught::{choices, Choice};
 use crate::text::duration;
@@ -53,6 +53,7 @@ pub async fn teach(
     ctx: Context<'_>,
     click: serenity::ComponentInteraction,
     question: String,
+    deadline: std::time::Instant,
 ) -> Result<(), Error> {
     let engine = ctx.data().engine.engine();
     let asked = question.clone();
@@ -61,7 +62,7 @@ pub async fn teach(
         respond(ctx, &click, private(NOTHING_NEAR)).await?;
         return Ok(());
     }
-    let timeout = ctx.data().settings.confirm_timeout;
+    let timeout = wait_for(ctx, deadline);
     let wait = Wait::start(ctx)?;
     let menu = serenity::CreateSelectMenu::new(
         wait.custom_id("pick"),
@@ -108,13 +109,14 @@ pub async fn teach(
     let taught = choice.taught.clone();
     let section = store_call(ctx, move |store| store.preview_teach(&taught)).await?;
     let preview = preview(&choice, &section);
-    confirm_and_apply(
+    confirm_and_apply_by(
         ctx,
         preview,
         "Teach",
         ChangeRequest::Teach {
             taught: choice.taught,
         },
+        deadline,
     )
     .await
 }
