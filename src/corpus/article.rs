@@ -521,15 +521,7 @@ mod tests {
             ("+++\nid = \"a\"\ntitle = \"T\"\npublisher = \"P\"\nurl = \"https://x\"\n+++\n\n", 7, "no text"),
             ("+++\nid = \"a\"\ntitle = \"T\"\npublisher = \"P\"\nurl = \"https://x\"\n+++\n\n<b>x</b>\n", 8, "raw HTML"),
         ];
-        for (text, line, needle) in table {
-            let problems = parse(text).expect_err(text);
-            assert!(
-                problems
-                    .iter()
-                    .any(|p| p.line == Some(*line) && p.message.contains(needle)),
-                "{text:?}: wanted line {line} {needle:?}, got {problems:?}"
-            );
-        }
+        crate::corpus::problem::assert_problems_at(table, parse);
     }
 
     #[test]

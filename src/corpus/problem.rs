@@ -136,6 +136,24 @@ pub(super) fn at_most(
     )])
 }
 
+/// Asserts that parsing each text of `table` fails with a problem at its
+/// line whose message contains its needle (the corpus files' tests).
+#[cfg(test)]
+pub(super) fn assert_problems_at<T: std::fmt::Debug>(
+    table: &[(&str, usize, &str)],
+    parse: impl Fn(&str) -> Result<T, Vec<Problem>>,
+) {
+    for (text, line, needle) in table {
+        let problems = parse(text).expect_err(text);
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.line == Some(*line) && p.message.contains(needle)),
+            "{text:?}: wanted line {line} {needle:?}, got {problems:?}"
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

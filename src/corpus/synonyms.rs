@@ -149,14 +149,6 @@ mod tests {
             ),
             ("[[group]]\nterms = [\"a\", \n", 3, "invalid array"),
         ];
-        for (text, line, needle) in table {
-            let problems = parse(text).expect_err(text);
-            assert!(
-                problems
-                    .iter()
-                    .any(|p| p.line == Some(*line) && p.message.contains(needle)),
-                "{text:?}: wanted line {line} {needle:?}, got {problems:?}"
-            );
-        }
+        crate::corpus::problem::assert_problems_at(table, parse);
     }
 }

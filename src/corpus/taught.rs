@@ -239,15 +239,7 @@ mod tests {
                 "control characters",
             ),
         ];
-        for (text, line, needle) in table {
-            let problems = parse(text).expect_err(text);
-            assert!(
-                problems
-                    .iter()
-                    .any(|p| p.line == Some(*line) && p.message.contains(needle)),
-                "{text:?}: wanted line {line} {needle:?}, got {problems:?}"
-            );
-        }
+        crate::corpus::problem::assert_problems_at(table, parse);
     }
 
     #[test]

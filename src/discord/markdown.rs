@@ -9,21 +9,27 @@ use super::reply::{cut, discord_len, ELLIPSIS, URL_MAX};
 
 /// Lines joined within `max`, the rest summed up as "…and N more.".
 pub fn lines_within(lines: &[String], max: usize) -> String {
-    let mut out = String::new();
+    let shown = lines_fitting(lines, max);
+    let mut out = lines[..shown].join("\n");
+    if shown < lines.len() {
+        out.push_str(&format!("\n…and {} more.", lines.len() - shown));
+    }
+    out
+}
+
+/// How many of `lines` [`lines_within`] shows in `max`.
+pub fn lines_fitting(lines: &[String], max: usize) -> usize {
+    let mut len = 0;
     for (n, line) in lines.iter().enumerate() {
         let more = lines.len() - n;
         // Room for the "…and N more." line while others follow.
         let reserve = if more > 1 { 24 } else { 0 };
-        if discord_len(&out) + discord_len(line) + 1 + reserve > max {
-            out.push_str(&format!("\n…and {more} more."));
-            return out;
+        if len + discord_len(line) + 1 + reserve > max {
+            return n;
         }
-        if !out.is_empty() {
-            out.push('\n');
-        }
-        out.push_str(line);
+        len += discord_len(line) + usize::from(n > 0);
     }
-    out
+    lines.len()
 }
 
 /// The URL an embed title links to, if Discord will take it.

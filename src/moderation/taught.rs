@@ -86,9 +86,7 @@ impl CorpusStore {
 
     /// The taught questions, each with the passage it is pinned to now.
     pub fn taught(&self) -> Result<Vec<TaughtListed>, ModerationError> {
-        let questions = parse_taught(&self.taught_path(), &self.taught_bytes()?)
-            .map_err(ModerationError::Invalid)?
-            .questions;
+        let (_, questions) = self.current_taught()?;
         let corpus = self.load_corpus()?;
         let passages = cut_passages(&corpus);
         Ok(questions
@@ -110,6 +108,25 @@ impl CorpusStore {
     /// Checks a question to teach against the corpus as it stands, and
     /// says which passage will answer it ("Title › Section").
     pub fn preview_teach(&self, taught: &TaughtQuestion) -> Result<String, ModerationError> {
+        let (_, now) = self.current_taught()?;
+        self.check_teach(taught, &now)
+    }
+
+    /// The file's bytes and its questions, read once.
+    fn current_taught(&self) -> Result<(Vec<u8>, Vec<TaughtQuestion>), ModerationError> {
+        let bytes = self.taught_bytes()?;
+        let questions = parse_taught(&self.taught_path(), &bytes)
+            .map_err(ModerationError::Invalid)?
+            .questions;
+        Ok((bytes, questions))
+    }
+
+    /// [`Self::preview_teach`] against the questions taught `now`.
+    fn check_teach(
+        &self,
+        taught: &TaughtQuestion,
+        now: &[TaughtQuestion],
+    ) -> Result<String, ModerationError> {
         let problems = shape_problems(taught);
         if !problems.is_empty() {
             return Err(ModerationError::Invalid(
@@ -124,11 +141,8 @@ impl CorpusStore {
         let id = pin(&passages, &corpus.synonyms, taught).map_err(|why| {
             ModerationError::Invalid(vec![Problem::file(Path::new(TAUGHT_FILE), why.to_string())])
         })?;
-        let taught_now = parse_taught(&self.taught_path(), &self.taught_bytes()?)
-            .map_err(ModerationError::Invalid)?;
         let question = fold_question(&taught.question);
-        if taught_now
-            .questions
+        if now
             .iter()
             .any(|t| t.article == taught.article && fold_question(&t.question) == question)
         {
@@ -137,7 +151,7 @@ impl CorpusStore {
                 article: taught.article.clone(),
             });
         }
-        if taught_now.questions.len() >= MAX_TAUGHT {
+        if now.len() >= MAX_TAUGHT {
             return Err(ModerationError::Invalid(vec![Problem::file(
                 &self.taught_path(),
                 format!("{MAX_TAUGHT} questions are taught already: unteach some first"),
@@ -154,10 +168,8 @@ impl CorpusStore {
         actor: &Actor,
     ) -> Result<ChangeMade, ModerationError> {
         let _lock = self.lock()?;
-        let pinned = self.preview_teach(taught)?;
-        let mut questions = parse_taught(&self.taught_path(), &self.taught_bytes()?)
-            .map_err(ModerationError::Invalid)?
-            .questions;
+        let (current, mut questions) = self.current_taught()?;
+        let pinned = self.check_teach(taught, &questions)?;
         let clean = TaughtQuestion {
             question: taught.question.trim().to_string(),
             article: taught.article.clone(),
@@ -165,15 +177,13 @@ impl CorpusStore {
         };
         questions.push(clean);
         let summary = format!("taught {:?} → {pinned}", taught.question.trim());
-        self.write_taught(&questions, actor, "teach", summary)
+        self.write_taught(&current, &questions, actor, "teach", summary)
     }
 
     /// Forgets taught question `number` (1-based, as listed).
     pub fn unteach(&self, number: usize, actor: &Actor) -> Result<ChangeMade, ModerationError> {
         let _lock = self.lock()?;
-        let mut questions = parse_taught(&self.taught_path(), &self.taught_bytes()?)
-            .map_err(ModerationError::Invalid)?
-            .questions;
+        let (current, mut questions) = self.current_taught()?;
         if number == 0 || number > questions.len() {
             return Err(ModerationError::Invalid(vec![Problem::file(
                 &self.taught_path(),
@@ -188,7 +198,7 @@ impl CorpusStore {
             "forgot taught question {number} ({:?} → {})",
             gone.question, gone.article
         );
-        self.write_taught(&questions, actor, "unteach", summary)
+        self.write_taught(&current, &questions, actor, "unteach", summary)
     }
 
     /// Makes version `number` of the taught questions file current again.
@@ -203,14 +213,15 @@ impl CorpusStore {
         let questions = parse_taught(&self.taught_path(), &bytes)
             .map_err(ModerationError::Invalid)?
             .questions;
-        if self.taught_bytes()? == bytes {
+        let current = self.taught_bytes()?;
+        if current == bytes {
             return Err(ModerationError::Unchanged(TAUGHT_ID.to_string()));
         }
         let summary = format!(
             "restored the taught questions to version {number}: {}",
             count(questions.len(), "question")
         );
-        self.write_bytes_taught(&bytes, actor, "restore", summary)
+        self.write_bytes_taught(&current, &bytes, actor, "restore", summary)
     }
 
     /// The kept versions of the taught questions file.
@@ -219,8 +230,10 @@ impl CorpusStore {
         self.versions(&self.taught_history(), Some(&current))
     }
 
+    /// Writes `questions` in place of the file's `current` bytes.
     fn write_taught(
         &self,
+        current: &[u8],
         questions: &[TaughtQuestion],
         actor: &Actor,
         action: &'static str,
@@ -235,23 +248,23 @@ impl CorpusStore {
                 "the taught questions would not read back as written; nothing changed",
             )]));
         }
-        self.write_bytes_taught(&bytes, actor, action, summary)
+        self.write_bytes_taught(current, &bytes, actor, action, summary)
     }
 
-    /// Writes the file's new bytes with the old and new versions kept and
-    /// the change audited (the caller holds the lock).
+    /// Writes the file's new bytes in place of its `current` ones, with
+    /// both versions kept and the change audited (the caller holds the lock).
     fn write_bytes_taught(
         &self,
+        current: &[u8],
         bytes: &[u8],
         actor: &Actor,
         action: &'static str,
         summary: String,
     ) -> Result<ChangeMade, ModerationError> {
-        let current = self.taught_bytes()?;
         self.replace_kept_file(
             TAUGHT_FILE,
             "taught",
-            &current,
+            current,
             bytes,
             actor,
             action,

@@ -29,21 +29,13 @@ pub async fn gaps(
     let guild = ctx.guild_id().map(|g| g.get());
     let days = days.unwrap_or(30);
     let report = blocking(move || store.gaps(guild, days, LIMIT)).await??;
-    let mut reply = view::gaps(&report);
-    // A button for each question the report shows (a long list is cut).
-    let shown = |n: usize| {
-        reply
-            .embeds
-            .iter()
-            .any(|e| e.description.contains(&format!("{n}. **")))
-    };
+    let (mut reply, shown) = view::gaps(&report);
+    // A button for each question the report shows.
     let questions: Vec<String> = report
         .unanswered
         .iter()
-        .take(super::super::reply::BUTTONS_MAX)
-        .enumerate()
-        .take_while(|(i, _)| shown(i + 1))
-        .map(|(_, q)| q.question.clone())
+        .take(shown.min(super::super::reply::BUTTONS_MAX))
+        .map(|q| q.question.clone())
         .collect();
     // With too many changes waiting, the report still shows, unteachable.
     let wait = match questions.is_empty() {

@@ -4,7 +4,7 @@
 
 use poise::serenity_prelude as serenity;
 
-use super::super::markdown::{cut_lines, embed_url, lines_within, one_line, plain};
+use super::super::markdown::{cut_lines, embed_url, lines_fitting, lines_within, one_line, plain};
 use super::super::reply::{
     cut, Embed, Field, Reply, CONTENT_MAX, DESCRIPTION_MAX, EMBEDS_TOTAL_MAX, FIELD_VALUE_MAX,
     TITLE_MAX,
@@ -348,7 +348,9 @@ pub fn history(target: &str, versions: &[Version], entries: &[AuditEntry]) -> Re
 }
 
 /// `/faq-admin gaps`.
-pub fn gaps(gaps: &Gaps) -> Reply {
+/// The gaps report, and how many of its unanswered questions it shows (a
+/// long list is cut): those get Teach buttons.
+pub fn gaps(gaps: &Gaps) -> (Reply, usize) {
     // Numbered: the Teach N buttons under the report name them so.
     let mut unanswered: Vec<String> = gaps
         .unanswered
@@ -389,17 +391,16 @@ pub fn gaps(gaps: &Gaps) -> Reply {
             line
         })
         .collect();
+    let room = DESCRIPTION_MAX / 2 - 60;
     let section = |title: &str, lines: &[String], none: &str| {
         if lines.is_empty() {
             format!("**{title}**\n{none}")
         } else {
-            format!(
-                "**{title}**\n{}",
-                lines_within(lines, DESCRIPTION_MAX / 2 - 60)
-            )
+            format!("**{title}**\n{}", lines_within(lines, room))
         }
     };
-    Reply {
+    let shown = lines_fitting(&unanswered, room).min(gaps.unanswered.len());
+    let reply = Reply {
         content: String::new(),
         embeds: vec![Embed {
             title: format!(
@@ -429,7 +430,8 @@ pub fn gaps(gaps: &Gaps) -> Reply {
             colour: COLOUR_INFO,
         }],
         buttons: Vec::new(),
-    }
+    };
+    (reply, shown)
 }
 
 #[cfg(test)]
@@ -553,10 +555,13 @@ mod tests {
                 })
                 .collect(),
         };
-        let reply = super::gaps(&gaps);
+        let (reply, shown) = super::gaps(&gaps);
         assert!(reply.within_limits(), "{reply:?}");
         let d = &reply.embeds[0].description;
         assert!(d.contains("can I \\*drive\\* home 0?"), "{d}");
+        assert!((1..50).contains(&shown), "a long list is cut: {shown}");
+        assert!(d.contains(&format!("{shown}. **3×**")), "{d}");
+        assert!(!d.contains(&format!("{}. **3×**", shown + 1)), "{d}");
         assert!(d.contains("Passages voted unhelpful"), "{d}");
     }
 }
