@@ -247,6 +247,26 @@ impl Context<'_> {
                 }
                 quoted += 1;
             }
+            // Another article that answers too, nearly as well and surely,
+            // is quoted beside: a second publisher's words on the question.
+            if quoted < candidates.len().min(w.max_passages) && w.extra_passage_ratio < 1.0 {
+                let quoted_from: Vec<String> = candidates[..quoted]
+                    .iter()
+                    .map(|c| c.hit.passage.article.meta.id.clone())
+                    .collect();
+                let other = (quoted..candidates.len()).find(|&i| {
+                    let c = &candidates[i];
+                    !c.other_drug
+                        && !quoted_from.contains(&c.hit.passage.article.meta.id)
+                        && c.fused >= best * w.other_article_ratio
+                        && c.confidence >= w.other_article_confidence
+                });
+                if let Some(i) = other {
+                    let c = candidates.remove(i);
+                    candidates.insert(quoted, c);
+                    quoted += 1;
+                }
+            }
         }
         for c in candidates.iter_mut().take(quoted) {
             c.hit.answer = self.answer_spans(&c.hit);

@@ -21,10 +21,8 @@ fn metric(report: &serde_json::Value, key: &str) -> f64 {
 fn the_dev_question_set_meets_the_bar() {
     let dir = TestDir::with_shipped_corpus();
     let report = eval(&dir, &shared("eval/dev.toml"));
-    // Issue 7 asks for hit@3 = 1.0; "What is myelin?" quotes one passage,
-    // a fair definition that is not the one the set names.
     assert!(metric(&report, "hit_at_1") >= 0.95, "{report}");
-    assert!(metric(&report, "hit_at_3") >= 0.95, "{report}");
+    assert_eq!(metric(&report, "hit_at_3"), 1.0, "{report}");
     assert_eq!(metric(&report, "no_answer_accuracy"), 1.0, "{report}");
     assert_eq!(metric(&report, "urgent_recall"), 1.0, "{report}");
     assert_eq!(metric(&report, "false_urgent"), 0.0, "{report}");
@@ -70,6 +68,18 @@ fn the_second_held_out_set_holds_up() {
     bars.hold("tests/fixtures/second-holdout.toml");
 }
 
+/// The third held-out set (tests/fixtures/third-holdout.toml), written in
+/// session 5 before the engine first ran on it. Bars as for the others.
+#[test]
+fn the_third_held_out_set_holds_up() {
+    let bars = HeldOutBars {
+        hit_at_1: 0.80,
+        hit_at_3: 0.83,
+        false_no_answer: 0.12,
+    };
+    bars.hold("tests/fixtures/third-holdout.toml");
+}
+
 /// What a held-out set must reach: its own ranking bars, and for both
 /// alike no-answer accuracy 0.9 (far 1.0, near 0.8) and exact triage.
 struct HeldOutBars {
@@ -99,7 +109,7 @@ impl HeldOutBars {
     }
 }
 
-/// Members want the one right passage: across the four sets, answers quote
+/// Members want the one right passage: across the five sets, answers quote
 /// at most 1.6 passages on average, and every quoted passage has its
 /// answering sentence marked inside its text.
 #[test]
@@ -111,6 +121,7 @@ fn answers_quote_few_passages_with_the_answer_marked() {
         repo().join("tests/fixtures/member-questions.toml"),
         repo().join("tests/fixtures/forum-posts.toml"),
         repo().join("tests/fixtures/second-holdout.toml"),
+        repo().join("tests/fixtures/third-holdout.toml"),
     ] {
         let text = std::fs::read_to_string(set).unwrap();
         let cases: toml::Value = toml::from_str(&text).unwrap();
