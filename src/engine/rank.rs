@@ -172,9 +172,8 @@ impl Context<'_> {
                     dense_rank: None,
                     sentence_similarity: self
                         .dense
-                        .sentence_similarities(id, self.vector)
-                        .into_iter()
-                        .fold(similarity, f32::max),
+                        .best_sentence_similarity(id, self.vector)
+                        .map_or(similarity, |s| s.max(similarity)),
                     fused: 0.0,
                     confidence: 0.0,
                     other_drug: covered.missing_entity,
@@ -349,9 +348,8 @@ impl Context<'_> {
         let w = &self.weights;
         let best = self
             .dense
-            .sentence_similarities(id, word)
-            .into_iter()
-            .fold(f32::MIN, f32::max);
+            .best_sentence_similarity(id, word)
+            .unwrap_or(f32::MIN);
         let z = (best - mean) / deviation;
         let credit = ((z - w.soft_low) / (w.soft_high - w.soft_low)).clamp(0.0, 1.0);
         (z, credit)

@@ -5,16 +5,25 @@
 //! tantivy's own `FuzzyTermQuery` scores every fuzzy match 1.0 and yields no
 //! snippet, so instead the question's word is replaced by the corrected one.
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
 use levenshtein_automata::{Distance, LevenshteinAutomatonBuilder, DFA};
 use tantivy::schema::Field;
 use tantivy::Searcher;
 use tantivy_fst::Automaton;
 
 /// Builds the automata once: building the tables is the expensive part.
+/// One speller serves one index's vocabulary (an engine's): it remembers
+/// the words it has corrected, since members repeat each other.
 pub struct Speller {
     one_edit: LevenshteinAutomatonBuilder,
     two_edits: LevenshteinAutomatonBuilder,
+    known: Mutex<HashMap<(Field, String), Option<Correction>>>,
 }
+
+/// Corrections remembered, at most (then forgotten all at once).
+const REMEMBERED: usize = 4096;
 
 /// A word of the index close to the member's word.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,6 +60,7 @@ impl Default for Speller {
         Speller {
             one_edit: LevenshteinAutomatonBuilder::new(1, true),
             two_edits: LevenshteinAutomatonBuilder::new(2, true),
+            known: Mutex::default(),
         }
     }
 }
@@ -69,6 +79,25 @@ impl Speller {
     /// The closest indexed term to `word` (fewest edits, then most
     /// passages), keeping the first letter, or `None`.
     pub fn correct(&self, searcher: &Searcher, field: Field, word: &str) -> Option<Correction> {
+        let key = (field, word.to_string());
+        if let Some(known) = self
+            .known
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&key)
+        {
+            return known.clone();
+        }
+        let correction = self.search(searcher, field, word);
+        let mut known = self.known.lock().unwrap_or_else(|p| p.into_inner());
+        if known.len() >= REMEMBERED {
+            known.clear();
+        }
+        known.insert(key, correction.clone());
+        correction
+    }
+
+    fn search(&self, searcher: &Searcher, field: Field, word: &str) -> Option<Correction> {
         let chars = word.chars().count();
         let edits = allowed_edits(chars);
         if edits == 0 || word.chars().any(|c| c.is_ascii_digit()) {

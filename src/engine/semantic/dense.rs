@@ -258,6 +258,16 @@ impl DenseIndex {
         (mean, var.sqrt().max(1e-3))
     }
 
+    /// The best cosine of a sentence of passage `id` to a vector, if the
+    /// passage has sentences.
+    pub fn best_sentence_similarity(&self, id: usize, vector: &[f32]) -> Option<f32> {
+        self.sentences
+            .get(id)?
+            .iter()
+            .map(|v| cosine(v, vector))
+            .reduce(f32::max)
+    }
+
     /// Cosine similarity of each sentence of passage `id` to the question.
     pub fn sentence_similarities(&self, id: usize, question: &[f32]) -> Vec<f32> {
         self.sentences

@@ -73,6 +73,10 @@ pub struct Embedder {
     /// vectors of another model are never mixed in.
     tag: String,
     questions: Mutex<lru::LruCache<String, Arc<QuestionVectors>>>,
+    /// The tokenizer's whole-word entries by id, for `specificity`: a plain
+    /// lower-case word the vocabulary holds is one token, so it is looked up
+    /// here instead of tokenised (a question asks this of every word).
+    vocabulary: std::collections::HashMap<String, u32>,
     /// Passage vectors this process has had, by digest: engines rebuilt
     /// after a change (or built for another index folder) reuse them.
     passages: Mutex<std::collections::HashMap<store::TextDigest, store::PassageVectors>>,
@@ -124,8 +128,10 @@ impl Embedder {
                 ..TruncationParams::default()
             }))
             .map_err(|e| ModelError::Tokenizer(e.to_string()))?;
+        let vocabulary = tokenizer.get_vocab(false);
         Ok(Embedder {
             tokenizer,
+            vocabulary,
             encoder,
             tag: WEIGHTS_SHA256[..12].to_string(),
             questions: Mutex::new(lru::LruCache::new(
@@ -196,17 +202,34 @@ impl Embedder {
     /// is ("people" 0.46, "pregnant" 0.83), and a word the vocabulary spells
     /// in pieces ("kesimpta", "ocrelizumab") is a term or a name: 1.
     pub fn specificity(&self, word: &str) -> f32 {
-        let Ok(encoding) = self.tokenizer.encode(word, false) else {
-            return 1.0;
+        // What the tokenizer would do, without running it: a short plain
+        // word is one token exactly when the vocabulary holds it whole.
+        let plain = !word.is_empty()
+            && word.len() <= 100
+            && word
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+        let single = if plain {
+            self.vocabulary.get(word).copied()
+        } else {
+            self.single_token(word)
         };
-        match encoding.get_ids() {
-            [id] if *id >= FIRST_WORD_ID => {
+        match single {
+            Some(id) if id >= FIRST_WORD_ID => {
                 let rank = (id - FIRST_WORD_ID + 2) as f32;
                 let words = (self.encoder.vocabulary() as u32 - FIRST_WORD_ID + 2) as f32;
                 (rank.ln() / words.ln()).clamp(0.0, 1.0)
             }
-            [_] => 0.0,
-            _ => 1.0,
+            Some(_) => 0.0,
+            None => 1.0,
+        }
+    }
+
+    /// The token id of a word the tokenizer reads as one token.
+    fn single_token(&self, word: &str) -> Option<u32> {
+        match self.tokenizer.encode(word, false).ok()?.get_ids() {
+            [id] => Some(*id),
+            _ => None,
         }
     }
 
@@ -345,6 +368,37 @@ mod tests {
             .unwrap();
         let other = e.embed("a recipe for banana bread").unwrap();
         assert!(cosine(&q, &answer) > cosine(&q, &other) + 0.2);
+    }
+
+    #[test]
+    fn the_vocabulary_lookup_reads_words_as_the_tokenizer_does() {
+        let e = embedder();
+        let corpus = concat!(
+            include_str!("../../../corpus/healthline-infusion-treatments.md"),
+            include_str!("../../../corpus/sharecare-infusion-therapy-advantages.md"),
+        );
+        let mut words: Vec<String> = corpus
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        words.extend(
+            [
+                "tysbari",
+                "kesimpta",
+                "2017",
+                "x",
+                "aaaaaaaaaaaaaaaaaaaaaaaaa",
+            ]
+            .map(String::from),
+        );
+        for word in &words {
+            assert_eq!(
+                e.vocabulary.get(word.as_str()).copied(),
+                e.single_token(word),
+                "{word}"
+            );
+        }
     }
 
     #[test]
