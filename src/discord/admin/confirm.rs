@@ -39,6 +39,9 @@ pub struct Pending {
 #[derive(Debug)]
 struct Waiter {
     moderator: u64,
+    /// What its components say after the prefix (`ok`, `no`, `pick`): a
+    /// click on an earlier step's button under the same nonce is not its.
+    accepts: Vec<String>,
     click: oneshot::Sender<serenity::ComponentInteraction>,
 }
 
@@ -57,10 +60,18 @@ impl Pending {
             nonce,
             Waiter {
                 moderator,
+                accepts: Vec::new(),
                 click: tx,
             },
         );
         Some(rx)
+    }
+
+    fn accept(&self, nonce: u64, what: &str) {
+        let mut waiters = self.waiters.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(waiter) = waiters.get_mut(&nonce) {
+            waiter.accepts.push(what.to_string());
+        }
     }
 
     fn forget(&self, nonce: u64) {
@@ -100,6 +111,7 @@ impl<'a> Wait<'a> {
 
     /// The custom id of a component whose click this wait receives.
     pub fn custom_id(&self, what: &str) -> String {
+        self.pending.accept(self.nonce, what);
         format!("{PREFIX}{what}:{}", self.nonce)
     }
 
@@ -251,6 +263,7 @@ pub async fn on_click(
         .strip_prefix(PREFIX)
         .and_then(|rest| rest.split_once(':'))
         .and_then(|(_, n)| n.parse::<u64>().ok());
+    let clicked = what(&interaction.data.custom_id);
     // Whose click it is, looked up once.
     let claim = match nonce {
         None => Claim::Gone,
@@ -262,10 +275,11 @@ pub async fn on_click(
                 .lock()
                 .unwrap_or_else(|p| p.into_inner());
             match waiters.get(&nonce) {
-                Some(w) if w.moderator == interaction.user.id.get() => {
-                    waiters.remove(&nonce).map_or(Claim::Gone, Claim::Mine)
-                }
-                Some(_) => Claim::NotYours,
+                Some(w) if w.moderator != interaction.user.id.get() => Claim::NotYours,
+                // A button of an earlier step of the same command (a Teach
+                // button while its Confirm waits): stale, and left alone.
+                Some(w) if !w.accepts.iter().any(|a| a == clicked) => Claim::Gone,
+                Some(_) => waiters.remove(&nonce).map_or(Claim::Gone, Claim::Mine),
                 None => Claim::Gone,
             }
         }

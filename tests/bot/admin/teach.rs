@@ -138,6 +138,14 @@ async fn a_question_taught_from_the_gaps_report_is_answered_from_then_on() {
         "nothing yet"
     );
 
+    // A stale Teach button clicked meanwhile is not taken for Cancel.
+    let (_, stale) = click(&app.fake, MOD, &report, "Teach 2").await;
+    assert_eq!(
+        stale["data"]["content"],
+        infusion_faq::discord::admin::confirm::GONE,
+        "{stale}"
+    );
+
     let outcome = confirm(&app.fake, MOD, &preview, "Teach").await;
     assert!(outcome.contains("taught"), "{outcome}");
 
