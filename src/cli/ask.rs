@@ -130,7 +130,7 @@ fn write_explanation(engine: &Engine, question: &str, out: &mut dyn Write) -> Re
         let preview: String = first_line.chars().take(60).collect();
         writeln!(
             out,
-            "  {:>2}{} lex {:>2} {:>4.2}  dense {:>2} {:>4.2}  conf {:>4.2}{}  {} | {}",
+            "  {:>2}{} lex {:>2} {:>4.2}  dense {:>2} {:>4.2}  conf {:>4.2}{}  {} › {} | {}",
             n + 1,
             if n < explanation.quoted { "*" } else { " " },
             rank(c.lexical_rank),
@@ -139,7 +139,8 @@ fn write_explanation(engine: &Engine, question: &str, out: &mut dyn Write) -> Re
             c.hit.similarity,
             c.confidence,
             if c.other_drug { " other drug" } else { "" },
-            c.hit.passage.section(),
+            printable(&c.hit.passage.article.meta.publisher),
+            printable(&c.hit.passage.section()),
             printable(&preview)
         )?;
     }

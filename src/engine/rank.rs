@@ -235,12 +235,17 @@ impl Context<'_> {
             // both the fused score and meaning, and itself confident.
             quoted = 1;
             let (best, best_similarity) = (candidates[0].fused, candidates[0].hit.similarity);
+            // When the best passage has the kind of answer the question's
+            // shape asks for ("how often": every, once, weeks…), so must a
+            // further one: a side-effect list does not add to a schedule.
+            let kind_matters = self.has_cue(candidates[0].hit.passage.id);
             while quoted < candidates.len().min(w.max_passages) {
                 let c = &candidates[quoted];
                 if c.other_drug
                     || c.fused < best * w.extra_passage_ratio
                     || c.hit.similarity < best_similarity - w.extra_passage_similarity
                     || c.confidence < w.min_confidence
+                    || (kind_matters && !self.has_cue(c.hit.passage.id))
                 {
                     break;
                 }
@@ -276,6 +281,16 @@ impl Context<'_> {
             reason,
             quoted,
         }
+    }
+
+    /// Whether passage `id`'s text has one of the words answers to the
+    /// question's shape tend to contain (none asked: false).
+    fn has_cue(&self, id: usize) -> bool {
+        self.plan.cues.iter().any(|cue| {
+            self.stems
+                .phrase(std::slice::from_ref(cue))
+                .is_some_and(|phrase| !self.analysed[id].find_in_text(&phrase).is_empty())
+        })
     }
 
     /// Which of the question's concepts passage `id` covers, in its headings

@@ -72,6 +72,106 @@ fn json_output_carries_the_verdict_citations_and_disclaimer() {
 }
 
 #[test]
+fn explain_shows_both_signals_of_every_candidate_and_the_verdicts_reason() {
+    let dir = TestDir::with_shipped_corpus();
+    let text = dir
+        .run(&["ask", "--explain", "What are the side effects of Tysabri?"])
+        .ok()
+        .to_string();
+    assert!(
+        text.contains("concepts (weight, how recognised):"),
+        "{text}"
+    );
+    assert!(text.contains("[tysabri | natalizumab]"), "{text}");
+    let candidates: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains(" lex ") && l.contains(" dense "))
+        .collect();
+    assert!(candidates.len() >= 3, "{text}");
+    // Quoted ones are starred, first; another drug's passages are marked.
+    assert!(candidates[0].trim_start().starts_with("1*"), "{text}");
+    assert!(candidates[0].contains("Healthline › Side effects › Natalizumab (Tysabri)"));
+    assert!(candidates
+        .iter()
+        .any(|l| l.contains("other drug") && l.contains("Ocrelizumab")));
+    assert!(candidates
+        .iter()
+        .filter(|l| l.contains("other drug"))
+        .all(|l| !l.contains('*')));
+    assert!(
+        text.contains("verdict: answered: the best passage's confidence"),
+        "{text}"
+    );
+    // The answer itself follows the explanation.
+    assert!(text.contains("infections"), "{text}");
+
+    let refused = dir
+        .run(&[
+            "ask",
+            "--explain",
+            "What's the best pizza place near the hospital?",
+        ])
+        .ok()
+        .to_string();
+    assert!(refused.contains("verdict: no answer:"), "{refused}");
+    assert!(!refused.contains('*'), "nothing quoted: {refused}");
+}
+
+#[test]
+fn explain_as_json_gives_the_plan_candidates_and_reason() {
+    let dir = TestDir::with_shipped_corpus();
+    let out = dir.run(&["ask", "--explain", "--json", "how often do u get tysbari"]);
+    let first = out.ok().lines().next().unwrap_or_default().to_string();
+    let explanation: serde_json::Value = serde_json::from_str(&first).unwrap();
+    assert_eq!(explanation["reason"]["reason"], "answered", "{explanation}");
+    let corrected = &explanation["plan"]["concepts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["surface"] == "tysbari")
+        .unwrap_or_else(|| panic!("{explanation}"))["recognised"];
+    assert!(corrected.to_string().contains("tysabri"), "{corrected}");
+    let best = &explanation["candidates"][0];
+    for key in [
+        "lexical_rank",
+        "coverage",
+        "dense_rank",
+        "similarity",
+        "fused",
+        "confidence",
+    ] {
+        assert!(best.get(key).is_some(), "{key} missing: {best}");
+    }
+    assert!(best["text"]
+        .as_str()
+        .unwrap()
+        .contains("once every four weeks"));
+    assert_eq!(
+        explanation["quoted"], 1,
+        "the schedule alone: {explanation}"
+    );
+}
+
+#[test]
+fn a_schedule_question_quotes_the_schedule_alone_with_its_answer_marked() {
+    let dir = TestDir::with_shipped_corpus();
+    for question in ["How often is Tysabri given?", "how often do u get tysbari"] {
+        let out = dir.run(&["ask", "--json", question]);
+        let verdict: serde_json::Value = serde_json::from_str(out.ok().trim()).unwrap();
+        let hits = verdict["hits"].as_array().unwrap();
+        assert_eq!(hits.len(), 1, "{question}: {verdict}");
+        let text = hits[0]["text"].as_str().unwrap();
+        let span = &hits[0]["answer_spans"][0];
+        let (start, end) = (span[0].as_u64().unwrap(), span[1].as_u64().unwrap());
+        assert_eq!(
+            &text[start as usize..end as usize],
+            "You receive this drug once every four weeks.",
+            "{question}"
+        );
+    }
+}
+
+#[test]
 fn emergencies_lead_with_urgent_care_guidance() {
     let dir = TestDir::with_shipped_corpus();
     let out = dir.run(&["ask", "my throat is closing up and I can't breathe"]);
