@@ -92,7 +92,7 @@ impl Weights {
         confidence_slope: 8.0,
         min_confidence: 0.5,
         extra_passage_ratio: 0.85,
-        extra_passage_similarity: 0.08,
+        extra_passage_similarity: 0.05,
         max_passages: 3,
         other_article_ratio: 0.8,
         other_article_confidence: 0.9,
