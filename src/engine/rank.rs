@@ -232,19 +232,26 @@ impl Context<'_> {
         let mut quoted = 0;
         if matches!(reason, Reason::Answered { .. }) {
             // One right passage; another only when nearly as relevant, by
-            // both the fused score and meaning, and itself confident.
+            // both the fused score and meaning, and itself confident: surely
+            // answering when its article is quoted already.
             quoted = 1;
             let (best, best_similarity) = (candidates[0].fused, candidates[0].hit.similarity);
             // When the best passage has the kind of answer the question's
             // shape asks for ("how often": every, once, weeks…), so must a
             // further one: a side-effect list does not add to a schedule.
             let kind_matters = self.has_cue(candidates[0].hit.passage.id);
+            let sure = w.extra_passage_confidence.max(w.min_confidence);
             while quoted < candidates.len().min(w.max_passages) {
                 let c = &candidates[quoted];
+                let article = &c.hit.passage.article.meta.id;
+                let repeats = candidates[..quoted]
+                    .iter()
+                    .any(|q| &q.hit.passage.article.meta.id == article);
+                let bar = if repeats { sure } else { w.min_confidence };
                 if c.other_drug
                     || c.fused < best * w.extra_passage_ratio
                     || c.hit.similarity < best_similarity - w.extra_passage_similarity
-                    || c.confidence < w.min_confidence
+                    || c.confidence < bar
                     || (kind_matters && !self.has_cue(c.hit.passage.id))
                 {
                     break;
@@ -263,7 +270,7 @@ impl Context<'_> {
                     !c.other_drug
                         && !quoted_from.contains(&c.hit.passage.article.meta.id)
                         && c.fused >= best * w.other_article_ratio
-                        && c.confidence >= w.other_article_confidence
+                        && c.confidence >= sure
                 });
                 if let Some(i) = other {
                     let c = candidates.remove(i);

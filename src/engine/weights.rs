@@ -36,12 +36,13 @@ pub struct Weights {
     pub extra_passage_ratio: f32,
     /// ...be no more than this far below the best one's similarity...
     pub extra_passage_similarity: f32,
-    /// ...and pass the confidence bar itself.
+    /// ...and be confident itself: `min_confidence`, or this much (if
+    /// higher) when its article is quoted already.
+    pub extra_passage_confidence: f32,
     pub max_passages: usize,
     /// A passage of an article not yet quoted is added when its fused
-    /// score is this share of the best one's and its confidence this high.
+    /// score is this share of the best one's (and it is as confident).
     pub other_article_ratio: f32,
-    pub other_article_confidence: f32,
     /// Score factor for the first passage of a section (it answers the heading).
     pub lead_prior: f32,
     /// Answer marking: each matched question word in a sentence adds this
@@ -93,9 +94,9 @@ impl Weights {
         min_confidence: 0.5,
         extra_passage_ratio: 0.85,
         extra_passage_similarity: 0.05,
+        extra_passage_confidence: 0.9,
         max_passages: 3,
         other_article_ratio: 0.8,
-        other_article_confidence: 0.9,
         lead_prior: 1.1,
         sentence_match: 0.05,
         soft_low: 2.0,

@@ -110,7 +110,7 @@ impl HeldOutBars {
 }
 
 /// Members want the one right passage: across the five sets, answers quote
-/// at most 1.45 passages on average (issue 7 asks ≤ 1.6; 1.38 measured),
+/// at most 1.4 passages on average (issue 7 asks ≤ 1.6; 1.33 measured),
 /// and every quoted passage has its answering sentence marked inside its
 /// text.
 #[test]
@@ -161,5 +161,5 @@ fn answers_quote_few_passages_with_the_answer_marked() {
     }
     let per_answer = quoted as f64 / answers as f64;
     assert!(answers > 100, "{answers} answers");
-    assert!(per_answer <= 1.45, "{per_answer:.2} passages per answer");
+    assert!(per_answer <= 1.4, "{per_answer:.2} passages per answer");
 }
