@@ -229,56 +229,11 @@ impl Context<'_> {
                 margin,
             },
         };
-        let mut quoted = 0;
-        if matches!(reason, Reason::Answered { .. }) {
-            // One right passage; another only when nearly as relevant, by
-            // both the fused score and meaning, and itself confident: surely
-            // answering when its article is quoted already.
-            quoted = 1;
-            let (best, best_similarity) = (candidates[0].fused, candidates[0].hit.similarity);
-            // When the best passage has the kind of answer the question's
-            // shape asks for ("how often": every, once, weeks…), so must a
-            // further one: a side-effect list does not add to a schedule.
-            let kind_matters = self.has_cue(candidates[0].hit.passage.id);
-            let sure = w.extra_passage_confidence.max(w.min_confidence);
-            while quoted < candidates.len().min(w.max_passages) {
-                let c = &candidates[quoted];
-                let article = &c.hit.passage.article.meta.id;
-                let repeats = candidates[..quoted]
-                    .iter()
-                    .any(|q| &q.hit.passage.article.meta.id == article);
-                let bar = if repeats { sure } else { w.min_confidence };
-                if c.other_drug
-                    || c.fused < best * w.extra_passage_ratio
-                    || c.hit.similarity < best_similarity - w.extra_passage_similarity
-                    || c.confidence < bar
-                    || (kind_matters && !self.has_cue(c.hit.passage.id))
-                {
-                    break;
-                }
-                quoted += 1;
-            }
-            // Another article that answers too, nearly as well and surely,
-            // is quoted beside: a second publisher's words on the question.
-            if quoted < candidates.len().min(w.max_passages) && w.extra_passage_ratio < 1.0 {
-                let quoted_from: Vec<String> = candidates[..quoted]
-                    .iter()
-                    .map(|c| c.hit.passage.article.meta.id.clone())
-                    .collect();
-                let other = (quoted..candidates.len()).find(|&i| {
-                    let c = &candidates[i];
-                    !c.other_drug
-                        && !quoted_from.contains(&c.hit.passage.article.meta.id)
-                        && c.fused >= best * w.other_article_ratio
-                        && c.confidence >= sure
-                });
-                if let Some(i) = other {
-                    let c = candidates.remove(i);
-                    candidates.insert(quoted, c);
-                    quoted += 1;
-                }
-            }
-        }
+        let quoted = if matches!(reason, Reason::Answered { .. }) {
+            self.quote(&mut candidates)
+        } else {
+            0
+        };
         for c in candidates.iter_mut().take(quoted) {
             c.hit.answer = self.answer_spans(&c.hit);
         }
@@ -288,6 +243,60 @@ impl Context<'_> {
             reason,
             quoted,
         }
+    }
+
+    /// How many of the (fused-ordered) candidates to quote, the best one
+    /// always; a passage of another article may be moved up to be quoted.
+    fn quote(&self, candidates: &mut Vec<Candidate>) -> usize {
+        let w = &self.weights;
+        // One right passage; another only when nearly as relevant, by
+        // both the fused score and meaning, and itself confident: surely
+        // answering when its article is quoted already.
+        let mut quoted = 1;
+        let (best, best_similarity) = (candidates[0].fused, candidates[0].hit.similarity);
+        // When the best passage has the kind of answer the question's
+        // shape asks for ("how often": every, once, weeks…), so must a
+        // further one: a side-effect list does not add to a schedule.
+        let kind_matters = self.has_cue(candidates[0].hit.passage.id);
+        let sure = w.extra_passage_confidence.max(w.min_confidence);
+        while quoted < candidates.len().min(w.max_passages) {
+            let c = &candidates[quoted];
+            let article = &c.hit.passage.article.meta.id;
+            let repeats = candidates[..quoted]
+                .iter()
+                .any(|q| &q.hit.passage.article.meta.id == article);
+            let bar = if repeats { sure } else { w.min_confidence };
+            if c.other_drug
+                || c.fused < best * w.extra_passage_ratio
+                || c.hit.similarity < best_similarity - w.extra_passage_similarity
+                || c.confidence < bar
+                || (kind_matters && !self.has_cue(c.hit.passage.id))
+            {
+                break;
+            }
+            quoted += 1;
+        }
+        // Another article that answers too, nearly as well and surely,
+        // is quoted beside: a second publisher's words on the question.
+        if quoted < candidates.len().min(w.max_passages) && w.extra_passage_ratio < 1.0 {
+            let quoted_from: Vec<String> = candidates[..quoted]
+                .iter()
+                .map(|c| c.hit.passage.article.meta.id.clone())
+                .collect();
+            let other = (quoted..candidates.len()).find(|&i| {
+                let c = &candidates[i];
+                !c.other_drug
+                    && !quoted_from.contains(&c.hit.passage.article.meta.id)
+                    && c.fused >= best * w.other_article_ratio
+                    && c.confidence >= sure
+            });
+            if let Some(i) = other {
+                let c = candidates.remove(i);
+                candidates.insert(quoted, c);
+                quoted += 1;
+            }
+        }
+        quoted
     }
 
     /// Whether passage `id`'s text has one of the words answers to the
