@@ -20,7 +20,7 @@ use infusion_faq::corpus::Corpus;
 use infusion_faq::engine::passage::cut_passages;
 use infusion_faq::engine::semantic::dense::embedded_digest;
 use infusion_faq::engine::semantic::store::{PassageVectors, VectorCache};
-use infusion_faq::engine::semantic::{Embedder, DIMENSIONS};
+use infusion_faq::engine::semantic::{normalise, Embedder, DIMENSIONS};
 use infusion_faq::engine::{Engine, EngineSettings, Paths};
 
 /// Questions in members' words: answerable, misspelled, uncovered, urgent.
@@ -111,7 +111,7 @@ fn prefill_vectors(corpus: &Path, index: &Path) {
     let embedder = Embedder::shared(&EngineSettings::default().model_dir()).unwrap();
     let mut rng = 0x2545_f491_4f6c_dd1d_u64;
     let mut unit = || {
-        let v: Vec<f32> = (0..DIMENSIONS)
+        let mut v: Vec<f32> = (0..DIMENSIONS)
             .map(|_| {
                 rng ^= rng << 13;
                 rng ^= rng >> 7;
@@ -119,8 +119,8 @@ fn prefill_vectors(corpus: &Path, index: &Path) {
                 (rng >> 40) as f32 / (1u64 << 24) as f32 - 0.5
             })
             .collect();
-        let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-        v.into_iter().map(|x| x / norm).collect::<Vec<f32>>()
+        normalise(&mut v);
+        v
     };
     let mut cache = VectorCache::default();
     for passage in cut_passages(&corpus) {

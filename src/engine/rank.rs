@@ -259,12 +259,14 @@ impl Context<'_> {
         // further one: a side-effect list does not add to a schedule.
         let kind_matters = self.has_cue(candidates[0].hit.passage.id);
         let sure = w.extra_passage_confidence.max(w.min_confidence);
+        fn article(c: &Candidate) -> &str {
+            &c.hit.passage.article.meta.id
+        }
         while quoted < candidates.len().min(w.max_passages) {
             let c = &candidates[quoted];
-            let article = &c.hit.passage.article.meta.id;
             let repeats = candidates[..quoted]
                 .iter()
-                .any(|q| &q.hit.passage.article.meta.id == article);
+                .any(|q| article(q) == article(c));
             let bar = if repeats { sure } else { w.min_confidence };
             if c.other_drug
                 || c.fused < best * w.extra_passage_ratio
@@ -279,14 +281,11 @@ impl Context<'_> {
         // Another article that answers too, nearly as well and surely,
         // is quoted beside: a second publisher's words on the question.
         if quoted < candidates.len().min(w.max_passages) && w.extra_passage_ratio < 1.0 {
-            let quoted_from: Vec<String> = candidates[..quoted]
-                .iter()
-                .map(|c| c.hit.passage.article.meta.id.clone())
-                .collect();
+            let quoted_from: Vec<&str> = candidates[..quoted].iter().map(article).collect();
             let other = (quoted..candidates.len()).find(|&i| {
                 let c = &candidates[i];
                 !c.other_drug
-                    && !quoted_from.contains(&c.hit.passage.article.meta.id)
+                    && !quoted_from.contains(&article(c))
                     && c.fused >= best * w.other_article_ratio
                     && c.confidence >= sure
             });
