@@ -209,13 +209,27 @@ mod avx2 {
             let hi = _mm_loadl_epi64(wp.add(k * PANEL + 8) as *const __m128i);
             let w0 = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(lo));
             let w1 = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(hi));
-            for (r, s) in acc.iter_mut().enumerate() {
-                let xb = _mm256_broadcast_ss(&*xp.add(r * inputs + k));
-                s[0] = _mm256_fmadd_ps(xb, w0, s[0]);
-                s[1] = _mm256_fmadd_ps(xb, w1, s[1]);
-            }
+            step(&mut acc, xp.add(k), inputs, w0, w1);
         }
         store(&acc, t, p, outputs, y);
+    }
+
+    /// One input of a block: token `r`'s value (at `x + r·inputs`) times
+    /// the panel's 16 weights for that input (`w0`, `w1`), into its sums.
+    #[target_feature(enable = "avx2,fma")]
+    #[inline]
+    unsafe fn step<const T: usize>(
+        acc: &mut [[__m256; 2]; T],
+        x: *const f32,
+        inputs: usize,
+        w0: __m256,
+        w1: __m256,
+    ) {
+        for (r, s) in acc.iter_mut().enumerate() {
+            let xb = _mm256_broadcast_ss(&*x.add(r * inputs));
+            s[0] = _mm256_fmadd_ps(xb, w0, s[0]);
+            s[1] = _mm256_fmadd_ps(xb, w1, s[1]);
+        }
     }
 
     /// Block sums of tokens `t..t + T` into `y` at panel `p`'s outputs.
@@ -260,11 +274,7 @@ mod avx2 {
             for (u, sums) in acc.iter_mut().enumerate() {
                 let w0 = _mm256_loadu_ps(wp.add((k + u) * PANEL));
                 let w1 = _mm256_loadu_ps(wp.add((k + u) * PANEL + 8));
-                for (r, s) in sums.iter_mut().enumerate() {
-                    let xb = _mm256_broadcast_ss(&*xp.add(r * inputs + k + u));
-                    s[0] = _mm256_fmadd_ps(xb, w0, s[0]);
-                    s[1] = _mm256_fmadd_ps(xb, w1, s[1]);
-                }
+                step(sums, xp.add(k + u), inputs, w0, w1);
             }
             k += U;
         }
