@@ -75,6 +75,13 @@ pub fn allowed_edits(chars: usize) -> u8 {
     }
 }
 
+/// Whether `term` is `word` with two or more letters cut off its end: a
+/// longer word built on a known one ("breastfeed" on "breast"), not a slip
+/// of the keyboard, whose meaning the shorter word does not carry.
+fn cut_short(word: &str, term: &str) -> bool {
+    word.len() >= term.len() + 2 && word.starts_with(term)
+}
+
 impl Speller {
     /// The closest indexed term to `word` (fewest edits, then most
     /// passages), keeping the first letter, or `None`.
@@ -123,7 +130,7 @@ impl Speller {
                 let Ok(term) = std::str::from_utf8(stream.key()) else {
                     continue;
                 };
-                if term.chars().next() != first || term == word {
+                if term.chars().next() != first || term == word || cut_short(word, term) {
                     continue;
                 }
                 let distance = match dfa.eval(term.as_bytes()) {
@@ -192,6 +199,9 @@ mod tests {
             ("pizza", None),
             ("tys", None),
             ("xysabri", None),
+            // A longer word on a known one is not its misspelling.
+            ("tysabrian", None),
+            ("tysabrii", Some("tysabri")),
         ];
         for (word, want) in table {
             let got = speller.correct(&s, f, word).map(|c| c.term);
