@@ -39,6 +39,9 @@ const FILLER: &[&str] = &[
     "wanted", "wants", "was", "wasn", "we", "were", "what", "whats", "when", "where", "which",
     "who", "whom", "whose", "why", "will", "with", "wonder", "wondering", "worried", "would", "y",
     "y'all", "ya", "yall", "you", "your", "yours",
+    // Contractions typed without their apostrophe.
+    "arent", "couldnt", "didnt", "doesnt", "hadnt", "hasnt", "havent", "isnt", "shes",
+    "shouldnt", "thats", "theres", "theyre", "wasnt", "werent", "wont", "wouldnt", "youre",
 ];
 
 /// Words that say what *kind* of answer is wanted rather than what it is
@@ -47,13 +50,15 @@ const FILLER: &[&str] = &[
 /// known to the corpus or not.
 #[rustfmt::skip]
 const WEAK: &[&str] = &[
-    "cause", "caused", "causes", "causing", "come", "comes", "do", "done", "dosage", "dose",
+    "cause", "caused", "causes", "causing", "come", "comes", "compare", "compared", "comparison",
+    "difference", "differences", "do", "done", "dosage", "dose",
     "dosed", "doses", "dosing", "expect", "fast", "feel", "feeling", "feels", "gave", "give",
     "given", "gives", "giving", "happen", "happened", "happening", "happens", "help", "helps",
     "last", "lasts", "like", "long", "make", "makes", "mean", "meaning", "means", "normal", "often",
     "possible", "quickly", "receive", "received", "receiving", "safe", "schedule", "scheduled",
     "schedules", "start", "started", "starting", "starts", "take", "taken", "takes",
-    "taking", "took", "use", "used", "uses", "using", "work", "worked", "working", "works",
+    "taking", "took", "use", "used", "uses", "using", "versus", "vs", "work", "worked", "working",
+    "works",
 ];
 
 /// Question shapes and the words their answers tend to contain.

@@ -298,10 +298,14 @@ impl Planner<'_> {
         // "Hello! My neurologist suggested Tysabri. What are its side
         // effects?": when the asking sentences have a topic of their own, the
         // words only around them are context — they rank, but do not count.
-        let asked_topic = plan
-            .concepts
-            .iter()
-            .any(|c| c.asked && !c.weak && c.recognised != Recognised::Unknown);
+        // A word nearly every passage uses ("infusion", "MS") is no topic:
+        // in "I have PPMS. Is there any infusion for me?" PPMS is.
+        let asked_topic = plan.concepts.iter().any(|c| {
+            c.asked
+                && !c.weak
+                && c.recognised != Recognised::Unknown
+                && c.weight > self.weights.min_weight
+        });
         if asked_topic {
             for concept in plan.concepts.iter_mut().filter(|c| !c.asked) {
                 concept.weak = true;
@@ -715,6 +719,10 @@ mod tests {
         let texts = [
             "tysabri side effects include headache",
             "a neurologist may suggest tysabri",
+            // Passages on other things, so that "tysabri" tells passages apart.
+            "ocrevus is given twice",
+            "plasmapheresis filters blood",
+            "steroids shorten attacks",
         ];
         let groups: &[(&[&str], bool)] = &[(&["Tysabri", "natalizumab"], true)];
         with_planner(&texts, groups, |planner, analyzer| {
@@ -739,10 +747,43 @@ mod tests {
     }
 
     #[test]
+    fn a_word_every_passage_uses_is_no_topic_of_its_own() {
+        let texts = [
+            "ppms has one infusion",
+            "an infusion reaction",
+            "the infusion center",
+        ];
+        let groups: &[(&[&str], bool)] = &[(&["PPMS", "primary progressive MS"], false)];
+        with_planner(&texts, groups, |planner, analyzer| {
+            let plan = planner.plan("I have PPMS. Is there any infusion for me?", analyzer);
+            let ppms = plan.concepts.iter().find(|c| c.surface == "PPMS").unwrap();
+            assert!(!ppms.weak, "{:?}", plan.concepts);
+        });
+    }
+
+    #[test]
+    fn contractions_without_apostrophes_are_filler_and_comparing_asks_a_kind() {
+        let texts = ["relapses that don't respond", "a difference in dosing"];
+        with_planner(&texts, &[], |planner, analyzer| {
+            let plan = planner.plan("what if it doesnt respond, whats the difference", analyzer);
+            let found: Vec<(&str, bool)> = plan
+                .concepts
+                .iter()
+                .map(|c| (c.surface.as_str(), c.weak))
+                .collect();
+            assert_eq!(found, [("respond", false), ("difference", true)]);
+        });
+    }
+
+    #[test]
     fn the_story_in_a_sentence_asked_by_reference_does_not_count() {
         let texts = [
             "you receive tysabri once every four weeks",
             "a neurologist may suggest tysabri",
+            // Passages on other things, so that "tysabri" tells passages apart.
+            "ocrevus is given twice",
+            "plasmapheresis filters blood",
+            "steroids shorten attacks",
         ];
         let groups: &[(&[&str], bool)] = &[(&["Tysabri", "natalizumab"], true)];
         with_planner(&texts, groups, |planner, analyzer| {
