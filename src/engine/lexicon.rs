@@ -47,7 +47,8 @@ const FILLER: &[&str] = &[
 /// Words that say what *kind* of answer is wanted rather than what it is
 /// about ("how is it *given*", "how *long*", "what *happens*"). They still
 /// rank passages but weigh `Weights::weak_weight` as much in coverage,
-/// known to the corpus or not.
+/// known to the corpus or not. "work" is not one: "how does it *work*" asks
+/// for the passage that says what it works by.
 #[rustfmt::skip]
 const WEAK: &[&str] = &[
     "cause", "caused", "causes", "causing", "come", "comes", "compare", "compared", "comparison",
@@ -57,8 +58,7 @@ const WEAK: &[&str] = &[
     "last", "lasts", "like", "long", "make", "makes", "mean", "meaning", "means", "normal", "often",
     "possible", "quickly", "receive", "received", "receiving", "safe", "schedule", "scheduled",
     "schedules", "start", "started", "starting", "starts", "take", "taken", "takes",
-    "taking", "took", "use", "used", "uses", "using", "versus", "vs", "work", "worked", "working",
-    "works",
+    "taking", "took", "use", "used", "uses", "using", "versus", "vs",
 ];
 
 /// Question shapes and the words their answers tend to contain.
