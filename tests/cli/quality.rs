@@ -47,9 +47,9 @@ fn the_members_question_set_holds_up() {
 #[test]
 fn the_forum_question_set_holds_up() {
     let bars = HeldOutBars {
-        hit_at_1: 0.78,
-        hit_at_3: 0.80,
-        false_no_answer: 0.12,
+        hit_at_1: 0.80,
+        hit_at_3: 0.86,
+        false_no_answer: 0.08,
     };
     bars.hold("tests/fixtures/forum-posts.toml");
 }
@@ -61,9 +61,9 @@ fn the_forum_question_set_holds_up() {
 #[test]
 fn the_second_held_out_set_holds_up() {
     let bars = HeldOutBars {
-        hit_at_1: 0.85,
-        hit_at_3: 0.87,
-        false_no_answer: 0.10,
+        hit_at_1: 0.89,
+        hit_at_3: 0.92,
+        false_no_answer: 0.08,
     };
     bars.hold("tests/fixtures/second-holdout.toml");
 }
@@ -73,9 +73,9 @@ fn the_second_held_out_set_holds_up() {
 #[test]
 fn the_third_held_out_set_holds_up() {
     let bars = HeldOutBars {
-        hit_at_1: 0.80,
-        hit_at_3: 0.83,
-        false_no_answer: 0.12,
+        hit_at_1: 0.82,
+        hit_at_3: 0.85,
+        false_no_answer: 0.11,
     };
     bars.hold("tests/fixtures/third-holdout.toml");
 }
@@ -92,11 +92,11 @@ fn the_fourth_held_out_set_holds_up() {
         hit_at_3: 0.90,
         false_no_answer: 0.06,
     };
-    bars.hold_with_near(0.7, "tests/fixtures/fourth-holdout.toml");
+    bars.hold_with_no_answer(0.75, 0.7, "tests/fixtures/fourth-holdout.toml");
 }
 
-/// What a held-out set must reach: its own ranking bars, and for all alike
-/// far no-answer 1.0, near no-answer 0.8 and exact triage.
+/// What a held-out set must reach: its own ranking bars, and unless said
+/// otherwise no-answer accuracy 0.9 (far 1.0, near 0.8) and exact triage.
 struct HeldOutBars {
     hit_at_1: f64,
     hit_at_3: f64,
@@ -105,16 +105,20 @@ struct HeldOutBars {
 
 impl HeldOutBars {
     fn hold(&self, set: &str) {
-        self.hold_with_near(0.8, set);
+        self.hold_with_no_answer(0.9, 0.8, set);
     }
 
-    fn hold_with_near(&self, near: f64, set: &str) {
+    fn hold_with_no_answer(&self, no_answer: f64, near: f64, set: &str) {
         let dir = TestDir::with_shipped_corpus();
         let report = eval(&dir, &repo().join(set));
         assert!(metric(&report, "hit_at_1") >= self.hit_at_1, "{report}");
         assert!(metric(&report, "hit_at_3") >= self.hit_at_3, "{report}");
         assert!(
             metric(&report, "false_no_answer") <= self.false_no_answer,
+            "{report}"
+        );
+        assert!(
+            metric(&report, "no_answer_accuracy") >= no_answer,
             "{report}"
         );
         assert_eq!(report["no_answer_by_tag"]["far"], 1.0, "{report}");
