@@ -606,6 +606,14 @@ mod tests {
         test(&planner, &mut analyzer);
     }
 
+    /// Passages on other things, so that a drug's name tells passages apart
+    /// (in a corpus of two passages that both name it, its IDF is floored).
+    const UNRELATED: &[&str] = &[
+        "ocrevus is given twice",
+        "plasmapheresis filters blood",
+        "steroids shorten attacks",
+    ];
+
     fn alternatives(concept: &Concept) -> Vec<String> {
         concept.alternatives.iter().map(|p| p.join(" ")).collect()
     }
@@ -717,13 +725,13 @@ mod tests {
     #[test]
     fn context_sentences_rank_but_do_not_count_when_the_question_has_a_topic() {
         let texts = [
-            "tysabri side effects include headache",
-            "a neurologist may suggest tysabri",
-            // Passages on other things, so that "tysabri" tells passages apart.
-            "ocrevus is given twice",
-            "plasmapheresis filters blood",
-            "steroids shorten attacks",
-        ];
+            &[
+                "tysabri side effects include headache",
+                "a neurologist may suggest tysabri",
+            ][..],
+            UNRELATED,
+        ]
+        .concat();
         let groups: &[(&[&str], bool)] = &[(&["Tysabri", "natalizumab"], true)];
         with_planner(&texts, groups, |planner, analyzer| {
             let plan = planner.plan(
@@ -778,13 +786,13 @@ mod tests {
     #[test]
     fn the_story_in_a_sentence_asked_by_reference_does_not_count() {
         let texts = [
-            "you receive tysabri once every four weeks",
-            "a neurologist may suggest tysabri",
-            // Passages on other things, so that "tysabri" tells passages apart.
-            "ocrevus is given twice",
-            "plasmapheresis filters blood",
-            "steroids shorten attacks",
-        ];
+            &[
+                "you receive tysabri once every four weeks",
+                "a neurologist may suggest tysabri",
+            ][..],
+            UNRELATED,
+        ]
+        .concat();
         let groups: &[(&[&str], bool)] = &[(&["Tysabri", "natalizumab"], true)];
         with_planner(&texts, groups, |planner, analyzer| {
             let plan = planner.plan(

@@ -79,7 +79,8 @@ pub fn allowed_edits(chars: usize) -> u8 {
 /// longer word built on a known one ("breastfeed" on "breast"), not a slip
 /// of the keyboard, whose meaning the shorter word does not carry.
 fn cut_short(word: &str, term: &str) -> bool {
-    word.len() >= term.len() + 2 && word.starts_with(term)
+    word.strip_prefix(term)
+        .is_some_and(|rest| rest.chars().count() >= 2)
 }
 
 impl Speller {

@@ -50,6 +50,7 @@ fn the_forum_question_set_holds_up() {
         hit_at_1: 0.80,
         hit_at_3: 0.86,
         false_no_answer: 0.08,
+        ..HeldOutBars::USUAL
     };
     bars.hold("tests/fixtures/forum-posts.toml");
 }
@@ -64,6 +65,7 @@ fn the_second_held_out_set_holds_up() {
         hit_at_1: 0.89,
         hit_at_3: 0.92,
         false_no_answer: 0.08,
+        ..HeldOutBars::USUAL
     };
     bars.hold("tests/fixtures/second-holdout.toml");
 }
@@ -76,6 +78,7 @@ fn the_third_held_out_set_holds_up() {
         hit_at_1: 0.82,
         hit_at_3: 0.85,
         false_no_answer: 0.11,
+        ..HeldOutBars::USUAL
     };
     bars.hold("tests/fixtures/third-holdout.toml");
 }
@@ -91,24 +94,35 @@ fn the_fourth_held_out_set_holds_up() {
         hit_at_1: 0.83,
         hit_at_3: 0.90,
         false_no_answer: 0.06,
+        no_answer: 0.75,
+        near_no_answer: 0.7,
     };
-    bars.hold_with_no_answer(0.75, 0.7, "tests/fixtures/fourth-holdout.toml");
+    bars.hold("tests/fixtures/fourth-holdout.toml");
 }
 
-/// What a held-out set must reach: its own ranking bars, and unless said
-/// otherwise no-answer accuracy 0.9 (far 1.0, near 0.8) and exact triage.
+/// What a held-out set must reach: its own ranking bars, no-answer bars
+/// (usually 0.9, near misses 0.8), and for all alike far no-answer 1.0 and
+/// exact triage.
 struct HeldOutBars {
     hit_at_1: f64,
     hit_at_3: f64,
     false_no_answer: f64,
+    no_answer: f64,
+    near_no_answer: f64,
 }
 
 impl HeldOutBars {
-    fn hold(&self, set: &str) {
-        self.hold_with_no_answer(0.9, 0.8, set);
-    }
+    /// The no-answer bars most sets are held to (the ranking ones are each
+    /// set's own).
+    const USUAL: HeldOutBars = HeldOutBars {
+        hit_at_1: 1.0,
+        hit_at_3: 1.0,
+        false_no_answer: 0.0,
+        no_answer: 0.9,
+        near_no_answer: 0.8,
+    };
 
-    fn hold_with_no_answer(&self, no_answer: f64, near: f64, set: &str) {
+    fn hold(&self, set: &str) {
         let dir = TestDir::with_shipped_corpus();
         let report = eval(&dir, &repo().join(set));
         assert!(metric(&report, "hit_at_1") >= self.hit_at_1, "{report}");
@@ -118,12 +132,12 @@ impl HeldOutBars {
             "{report}"
         );
         assert!(
-            metric(&report, "no_answer_accuracy") >= no_answer,
+            metric(&report, "no_answer_accuracy") >= self.no_answer,
             "{report}"
         );
         assert_eq!(report["no_answer_by_tag"]["far"], 1.0, "{report}");
         assert!(
-            report["no_answer_by_tag"]["near"].as_f64().unwrap() >= near,
+            report["no_answer_by_tag"]["near"].as_f64().unwrap() >= self.near_no_answer,
             "{report}"
         );
         assert_eq!(metric(&report, "urgent_recall"), 1.0, "{report}");
@@ -132,7 +146,7 @@ impl HeldOutBars {
 }
 
 /// Members want the one right passage: across the six sets, answers quote
-/// at most 1.4 passages on average (issue 7 asks ≤ 1.6; 1.29 measured over the six),
+/// at most 1.4 passages on average (issue 7 asks ≤ 1.6; 1.29 measured),
 /// and every quoted passage has its answering sentence marked inside its
 /// text.
 #[test]
