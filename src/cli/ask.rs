@@ -138,7 +138,13 @@ fn write_explanation(engine: &Engine, question: &str, out: &mut dyn Write) -> Re
             rank(c.dense_rank),
             c.hit.similarity,
             c.confidence,
-            if c.other_drug { " other drug" } else { "" },
+            if c.other_drug {
+                " other drug"
+            } else if c.only_drug {
+                " only the drug"
+            } else {
+                ""
+            },
             printable(&c.hit.passage.article.meta.publisher),
             printable(&c.hit.passage.section()),
             printable(&preview)
@@ -161,6 +167,9 @@ fn describe(reason: &crate::engine::Reason) -> String {
         ),
         Reason::OtherDrug => {
             "no answer: every near passage is about another drug than the question names".into()
+        }
+        Reason::OnlyTheDrug => {
+            "no answer: the best passage has the drug asked of, but none of what is asked about it".into()
         }
         Reason::NothingNear => "no answer: nothing in the articles is near the question".into(),
     }

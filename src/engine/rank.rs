@@ -38,6 +38,11 @@ pub struct Candidate {
     pub confidence: f32,
     /// The question names a drug this passage does not mention.
     pub other_drug: bool,
+    /// The question names a drug and asks something of it, and this
+    /// passage has the drug but next to none of what is asked: the name
+    /// alone is no answer ("how many hours does a Tysabri infusion take"
+    /// is not answered by the Tysabri schedule).
+    pub only_drug: bool,
     /// For each concept of the plan, how this passage has it.
     pub concepts: Vec<ConceptMatch>,
 }
@@ -62,6 +67,8 @@ pub enum Reason {
     LowConfidence { confidence: f32, margin: f32 },
     /// Passages were near, but every one is about another drug than asked.
     OtherDrug,
+    /// The best passage has the drug asked of, but not what is asked.
+    OnlyTheDrug,
     /// Nothing in the corpus is near the question.
     #[default]
     NothingNear,
@@ -94,7 +101,24 @@ struct Covered {
     in_text: f32,
     matched: Vec<Range<usize>>,
     missing_entity: bool,
+    /// The question names a drug.
+    names_drug: bool,
+    /// The weight of the question's topic words besides drugs (each
+    /// heavier than the floor), and how much of it this passage covers.
+    topic_total: f32,
+    topic_covered: f32,
     concepts: Vec<ConceptMatch>,
+}
+
+impl Covered {
+    /// Whether the passage has the drug asked of and next to none of the
+    /// other topic words (`min` is the least share).
+    fn only_drug(&self, min: f32) -> bool {
+        self.names_drug
+            && !self.missing_entity
+            && self.topic_total > 0.0
+            && self.topic_covered < min * self.topic_total
+    }
 }
 
 /// A topic word's vector, with its cosine's mean and deviation over the
@@ -138,6 +162,7 @@ impl Context<'_> {
             .map(|id| {
                 let passage = &self.passages[id];
                 let covered = self.coverage(id);
+                let only_drug = covered.only_drug(w.min_topic_coverage);
                 let coverage = if total > 0.0 && !covered.missing_entity {
                     covered.weight / total
                 } else {
@@ -177,6 +202,7 @@ impl Context<'_> {
                     fused: 0.0,
                     confidence: 0.0,
                     other_drug: covered.missing_entity,
+                    only_drug,
                     concepts: covered.concepts,
                 }
             })
@@ -202,7 +228,11 @@ impl Context<'_> {
         for c in &mut candidates {
             c.fused = w.fuse(c);
             c.hit.score = c.fused;
-            c.confidence = if c.other_drug { 0.0 } else { w.confidence(c) };
+            c.confidence = if c.other_drug || c.only_drug {
+                0.0
+            } else {
+                w.confidence(c)
+            };
         }
         candidates.sort_by(|a, b| b.fused.total_cmp(&a.fused));
         // A passage about another drug than asked is never quoted: it sinks.
@@ -220,6 +250,7 @@ impl Context<'_> {
         let reason = match candidates.first() {
             None => Reason::NothingNear,
             Some(best) if best.other_drug => Reason::OtherDrug,
+            Some(best) if best.only_drug => Reason::OnlyTheDrug,
             Some(best) if best.confidence >= w.min_confidence => Reason::Answered {
                 confidence: best.confidence,
                 margin,
@@ -335,8 +366,9 @@ impl Context<'_> {
             }
             // A drug named anywhere in the message, even as context, must
             // be the passage's subject.
-            if concept.entity && !(in_heading || in_text) {
-                covered.missing_entity = true;
+            if concept.entity {
+                covered.names_drug = true;
+                covered.missing_entity |= !(in_heading || in_text);
             }
             if concept.weak {
                 covered.concepts.push(ConceptMatch::default());
@@ -346,12 +378,19 @@ impl Context<'_> {
                 named: in_heading || in_text,
                 meant: 0.0,
             };
-            if matched.named {
-                covered.weight += concept.weight;
+            let credit = if matched.named {
+                1.0
             } else if let Some((vector, baseline)) = &self.concept_vectors[n] {
                 let (cosine, credit) = self.soft_match(id, vector, *baseline);
                 matched.meant = cosine;
-                covered.weight += concept.weight * credit;
+                credit
+            } else {
+                0.0
+            };
+            covered.weight += concept.weight * credit;
+            if !concept.entity && concept.weight > self.weights.min_weight {
+                covered.topic_total += concept.weight;
+                covered.topic_covered += concept.weight * credit;
             }
             covered.concepts.push(matched);
             if in_text {

@@ -127,6 +127,35 @@ fn drugs_and_topics_absent_from_the_articles_get_no_answer() {
 }
 
 #[test]
+fn a_drugs_name_alone_does_not_answer_what_is_asked_of_it() {
+    // The articles say nothing of children, alcohol or travel: the drug's
+    // own passages are near only by its name.
+    for question in [
+        "Can children be given Tysabri?",
+        "Can I drink alcohol on Ocrevus?",
+        "can i travel abroad on tysabri",
+    ] {
+        let verdict = engine().ask(question);
+        assert!(
+            matches!(verdict, Verdict::NoAnswer { .. }),
+            "{question}: {}",
+            verdict.label()
+        );
+    }
+    // A question that asks nothing but the drug is about the drug.
+    for question in [
+        "what is tysabri",
+        "tell me about lemtrada",
+        "Lemtrada dosing",
+    ] {
+        assert!(
+            matches!(engine().ask(question), Verdict::Answer { .. }),
+            "{question}"
+        );
+    }
+}
+
+#[test]
 fn no_answer_suggests_topics_the_articles_cover() {
     let Verdict::NoAnswer { suggestions } = engine().ask("best pizza in town?") else {
         panic!("expected no answer");

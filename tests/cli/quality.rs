@@ -84,18 +84,14 @@ fn the_third_held_out_set_holds_up() {
 }
 
 /// The fourth held-out set (tests/fixtures/fourth-holdout.toml), written in
-/// session 7 before the engine first ran on it. Its near misses are held
-/// lower than the others': the engine answers three of its ten (how many
-/// hours an infusion takes, blood tests before Tysabri, children on
-/// natalizumab), under issue 7's 0.8.
+/// session 7 before the engine first ran on it. Bars as for the others.
 #[test]
 fn the_fourth_held_out_set_holds_up() {
     let bars = HeldOutBars {
         hit_at_1: 0.83,
         hit_at_3: 0.90,
         false_no_answer: 0.06,
-        no_answer: 0.75,
-        near_no_answer: 0.7,
+        ..HeldOutBars::USUAL
     };
     bars.hold("tests/fixtures/fourth-holdout.toml");
 }
