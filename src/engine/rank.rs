@@ -39,8 +39,8 @@ pub struct Candidate {
     /// The question names a drug this passage does not mention.
     pub other_drug: bool,
     /// The question names a drug and asks something of it, and this
-    /// passage has the drug but next to none of what is asked: the name
-    /// alone is no answer ("how many hours does a Tysabri infusion take"
+    /// passage has the drug but none of what is asked: the name alone
+    /// is no answer ("how many hours does a Tysabri infusion take"
     /// is not answered by the Tysabri schedule).
     pub only_drug: bool,
     /// For each concept of the plan, how this passage has it.
@@ -111,13 +111,13 @@ struct Covered {
 }
 
 impl Covered {
-    /// Whether the passage has the drug asked of and next to none of the
-    /// other topic words (`min` is the least share).
-    fn only_drug(&self, min: f32) -> bool {
+    /// Whether the passage has the drug asked of and none of the other
+    /// topic words, by name or by meaning.
+    fn only_drug(&self) -> bool {
         self.names_drug
             && !self.missing_entity
             && self.topic_total > 0.0
-            && self.topic_covered < min * self.topic_total
+            && self.topic_covered <= 0.0
     }
 }
 
@@ -162,7 +162,7 @@ impl Context<'_> {
             .map(|id| {
                 let passage = &self.passages[id];
                 let covered = self.coverage(id);
-                let only_drug = covered.only_drug(w.min_topic_coverage);
+                let only_drug = covered.only_drug();
                 let coverage = if total > 0.0 && !covered.missing_entity {
                     covered.weight / total
                 } else {

@@ -54,10 +54,6 @@ pub struct Weights {
     /// `soft_high`, linearly between.
     pub soft_low: f32,
     pub soft_high: f32,
-    /// A question that names a drug and asks something of it is not
-    /// answered by a passage covering less than this share of its other
-    /// topic words: the drug's name alone makes a passage look near.
-    pub min_topic_coverage: f32,
 
     // The lexical query (see `query.rs`).
     /// A synonym counts this much of the member's own word.
@@ -105,7 +101,6 @@ impl Weights {
         sentence_match: 0.05,
         soft_low: 2.0,
         soft_high: 4.0,
-        min_topic_coverage: 0.1,
         synonym_boost: 0.8,
         heading_boost: 1.5,
         cue_boost: 0.3,
