@@ -21,6 +21,7 @@ use safetensors::{Dtype, SafeTensors};
 mod dense_layer;
 mod vector;
 
+pub use dense_layer::integer_kernel;
 use dense_layer::{Int8Rows, Packed};
 pub use vector::{cosine, mean_pooled, normalise};
 
@@ -69,6 +70,7 @@ struct LayerNorm {
 
 impl LayerNorm {
     /// Normalises each row of `x` in place.
+    #[inline(always)]
     fn apply(&self, x: &mut [f32]) {
         for row in x.chunks_exact_mut(HIDDEN) {
             let mean = row.iter().sum::<f32>() / HIDDEN as f32;
@@ -96,6 +98,26 @@ struct Layer {
 
 impl Layer {
     fn forward(&self, x: &mut Vec<f32>, t: usize) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the feature was just detected.
+            unsafe { self.forward_avx2(x, t) };
+            return;
+        }
+        self.forward_here(x, t);
+    }
+
+    /// The same arithmetic, compiled for AVX2: attention, GELU and the
+    /// layer norms are a third of a pass, and their loops vectorise twice
+    /// as wide (results are the same: nothing is reordered or fused).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn forward_avx2(&self, x: &mut Vec<f32>, t: usize) {
+        self.forward_here(x, t);
+    }
+
+    #[inline(always)]
+    fn forward_here(&self, x: &mut Vec<f32>, t: usize) {
         let q = self.query.forward(x, t);
         let k = self.key.forward(x, t);
         let v = self.value.forward(x, t);
@@ -146,6 +168,7 @@ impl Layer {
     }
 }
 
+#[inline(always)]
 fn softmax(v: &mut [f32]) {
     let max = v.iter().copied().fold(f32::MIN, f32::max);
     let mut sum = 0.0;
@@ -158,10 +181,12 @@ fn softmax(v: &mut [f32]) {
 
 /// BERT's exact GELU, x·Φ(x), with erf to within 1.5e-7 (Abramowitz and
 /// Stegun 7.1.26).
+#[inline(always)]
 fn gelu(x: f32) -> f32 {
     0.5 * x * (1.0 + erf(x / std::f32::consts::SQRT_2))
 }
 
+#[inline(always)]
 fn erf(x: f32) -> f32 {
     let sign = x.signum();
     let x = x.abs();

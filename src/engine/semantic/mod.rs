@@ -69,8 +69,9 @@ pub enum ModelError {
 pub struct Embedder {
     tokenizer: Tokenizer,
     encoder: Encoder,
-    /// First bytes of the weights' digest: names the vector cache, so that
-    /// vectors of another model are never mixed in.
+    /// First bytes of the weights' digest, and which kernel ran: names the
+    /// vector cache, so that vectors of another model (or kernel) are never
+    /// mixed in.
     tag: String,
     questions: Mutex<lru::LruCache<String, Arc<QuestionVectors>>>,
     /// The tokenizer's whole-word entries by id, for `specificity`: a plain
@@ -133,7 +134,13 @@ impl Embedder {
             tokenizer,
             vocabulary,
             encoder,
-            tag: WEIGHTS_SHA256[..12].to_string(),
+            // The integer kernel's vectors differ from the f32 one's in
+            // the third decimal: a cache holds one kernel's only.
+            tag: format!(
+                "{}{}",
+                &WEIGHTS_SHA256[..12],
+                if encoder::integer_kernel() { "-i8" } else { "" }
+            ),
             questions: Mutex::new(lru::LruCache::new(
                 NonZeroUsize::new(QUESTION_CACHE).expect("non-zero"),
             )),
