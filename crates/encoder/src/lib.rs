@@ -23,7 +23,7 @@ mod vector;
 
 pub use dense_layer::integer_kernel;
 use dense_layer::{Int8Rows, Packed};
-pub use vector::{cosine, mean_pooled, normalise};
+pub use vector::{cosine, dot_i8, dot_i8_rows, mean_pooled, normalise, row_sums};
 
 /// Width of a token's vector and of an embedding.
 pub const DIMENSIONS: usize = 384;

@@ -29,6 +29,8 @@ pub struct DenseIndex {
     /// for the coarse scan of large corpora; empty for small ones.
     coarse: Vec<i8>,
     scales: Vec<f32>,
+    /// Σ of each int8 row, for the integer dot products.
+    coarse_sums: Vec<i32>,
     /// For each passage, one unit vector per entry of `Passage::sentences`.
     sentences: Vec<Vec<Vec<f32>>>,
     /// Each taught question's unit vector, with its passage: a question
@@ -201,6 +203,7 @@ impl DenseIndex {
             .chunks_exact(DIMENSIONS)
             .map(|row| quantise(row, &mut self.coarse))
             .collect();
+        self.coarse_sums = encoder::row_sums(&self.coarse, DIMENSIONS);
     }
 
     /// The passages whose int8 vectors are nearest the question (at least
@@ -208,13 +211,13 @@ impl DenseIndex {
     fn shortlist(&self, question: &[f32], wanted: usize) -> Vec<(usize, f32)> {
         let mut q = Vec::with_capacity(DIMENSIONS);
         quantise(question, &mut q);
-        let mut rough: Vec<(usize, f32)> = self
-            .coarse
-            .chunks_exact(DIMENSIONS)
-            .zip(&self.scales)
-            .map(|(row, scale)| dot_i8(row, &q) as f32 * scale)
-            .enumerate()
-            .collect();
+        let mut rough: Vec<(usize, f32)> =
+            encoder::dot_i8_rows(&self.coarse, &self.coarse_sums, &q)
+                .into_iter()
+                .zip(&self.scales)
+                .map(|(dot, scale)| dot as f32 * scale)
+                .enumerate()
+                .collect();
         let keep = wanted.max(SHORTLIST).min(rough.len());
         if keep == 0 {
             return Vec::new();
@@ -285,25 +288,6 @@ fn quantise(v: &[f32], out: &mut Vec<i8>) -> f32 {
     let scale = if max > 0.0 { 127.0 / max } else { 1.0 };
     out.extend(v.iter().map(|x| (x * scale).round() as i8));
     1.0 / scale
-}
-
-/// Dot product of two int8 rows, in independent lanes (SIMD, as `cosine`).
-fn dot_i8(a: &[i8], b: &[i8]) -> i32 {
-    const LANES: usize = 32;
-    let mut lanes = [0i32; LANES];
-    let (mut xs, mut ys) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
-    for (x, y) in (&mut xs).zip(&mut ys) {
-        for i in 0..LANES {
-            lanes[i] += i32::from(x[i]) * i32::from(y[i]);
-        }
-    }
-    let tail: i32 = xs
-        .remainder()
-        .iter()
-        .zip(ys.remainder())
-        .map(|(x, y)| i32::from(*x) * i32::from(*y))
-        .sum();
-    lanes.iter().sum::<i32>() + tail
 }
 
 /// Digest of a taught question (never equal to a passage's: that has a
