@@ -114,6 +114,9 @@ pub struct Lexicon {
     weak: HashSet<String>,
     /// Each question shape's stems, with its answers' stems.
     cues: Vec<(Vec<String>, Vec<String>)>,
+    /// Every word of the lists above (filler, answer-kind words, question
+    /// shapes) with its stem: what a misspelt one is corrected to.
+    words: Vec<(String, String)>,
 }
 
 impl Lexicon {
@@ -136,10 +139,29 @@ impl Lexicon {
                 (shape, answer_stems)
             })
             .collect();
-        Lexicon { filler, weak, cues }
+        let mut words: Vec<(String, String)> = Vec::new();
+        let shapes = CUES.iter().flat_map(|(shape, _)| shape.iter());
+        for word in FILLER.iter().chain(WEAK).chain(shapes) {
+            if !words.iter().any(|(w, _)| w == word) {
+                if let Some(stem) = stems(word).into_iter().next() {
+                    words.push((word.to_string(), stem));
+                }
+            }
+        }
+        Lexicon {
+            filler,
+            weak,
+            cues,
+            words,
+        }
     }
 
     /// Whether a question word (its stem) carries no topic.
+    /// The lists' words with their stems.
+    pub fn words(&self) -> &[(String, String)] {
+        &self.words
+    }
+
     pub fn is_filler(&self, stem: &str) -> bool {
         self.filler.contains(stem)
     }

@@ -363,6 +363,9 @@ impl Engine {
         // rest of it names: "My neuro wants me on Ocrevus. How are the first
         // doses done?" asks about Ocrevus.
         let mut asked = rank::asking_text(question).into_owned();
+        for (wrong, right) in &plan.respelt {
+            asked = spelling::respell(&asked, wrong, right);
+        }
         for concept in plan.concepts.iter().filter(|c| c.entity && !c.asked) {
             asked.push(' ');
             asked.push_str(&concept.surface);

@@ -106,6 +106,9 @@ pub struct QueryPlan {
     /// a question ("Why are some medications given intravenously?") echoes
     /// the member's whole question, not only its topic words.
     pub echo: Vec<String>,
+    /// Misspelt question words and the lexicon's words they were read as
+    /// ("offen", "often"): the sentence model reads them corrected too.
+    pub respelt: Vec<(String, String)>,
 }
 
 impl QueryPlan {
@@ -182,16 +185,64 @@ impl Planner<'_> {
     }
 
     /// Turns the analysed question into concepts.
+    /// The words' stems, a misspelt question word ("how *offen*") read as
+    /// the word of the lexicon it is one or two edits from, so that the
+    /// question's shape and filler are seen; only for a word the articles
+    /// lack and cannot correct it to.
+    fn with_question_words_spelt(
+        &self,
+        found: &[Word],
+        raw: &[String],
+    ) -> (Vec<String>, Vec<(String, String)>) {
+        let mut respelt = Vec::new();
+        let stems = found
+            .iter()
+            .zip(raw)
+            .map(|(w, word)| {
+                let stem = &w.stem;
+                let known = self.lexicon.is_filler(stem)
+                    || self.lexicon.is_weak(stem)
+                    || self
+                        .synonyms
+                        .by_phrase
+                        .contains_key(std::slice::from_ref(stem))
+                    || self.doc_freq(std::slice::from_ref(stem)) > 0;
+                if known
+                    || self
+                        .speller
+                        .correct(self.searcher, self.fields.text, stem)
+                        .is_some()
+                    || self
+                        .speller
+                        .correct(self.searcher, self.fields.text, word)
+                        .is_some()
+                {
+                    return stem.clone();
+                }
+                match self.speller.nearest_word(word, self.lexicon.words()) {
+                    Some((right, stem)) => {
+                        respelt.push((word.clone(), right.to_string()));
+                        stem.to_string()
+                    }
+                    None => stem.clone(),
+                }
+            })
+            .collect();
+        (stems, respelt)
+    }
+
     pub fn plan(&self, question: &str, analyzer: &mut TextAnalyzer) -> QueryPlan {
         let found: Vec<Word> = words(analyzer, question);
         let raw: Vec<String> = found
             .iter()
             .map(|w| question[w.start..w.end].to_lowercase())
             .collect();
-        let stems: Vec<&str> = found.iter().map(|w| w.stem.as_str()).collect();
+        let (stems, respelt) = self.with_question_words_spelt(&found, &raw);
+        let stems: Vec<&str> = stems.iter().map(String::as_str).collect();
         let mut plan = QueryPlan {
             cues: self.lexicon.cues_for(&stems),
             echo: dedup(stems.iter().map(|s| s.to_string())),
+            respelt,
             ..QueryPlan::default()
         };
         let asking = asking_of_words(question, &found);

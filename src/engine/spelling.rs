@@ -105,6 +105,51 @@ impl Speller {
         correction
     }
 
+    /// The one word of `words` (word, stem) nearest `word`
+    /// within the edits its length allows, keeping the first letter; `None`
+    /// when none is, or two are equally near. For the question's own
+    /// words ("how offen"), which the articles need not contain.
+    pub fn nearest_word<'a>(
+        &self,
+        word: &str,
+        words: &'a [(String, String)],
+    ) -> Option<(&'a str, &'a str)> {
+        let edits = allowed_edits(word.chars().count());
+        if edits == 0 || word.chars().any(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        let builder = if edits == 1 {
+            &self.one_edit
+        } else {
+            &self.two_edits
+        };
+        let dfa = builder.build_dfa(word);
+        let first = word.chars().next();
+        let mut best: Option<(u8, &str, &str)> = None;
+        let mut tied = false;
+        for (candidate, stem) in words {
+            if candidate.chars().next() != first || candidate == word || cut_short(word, candidate)
+            {
+                continue;
+            }
+            let Distance::Exact(d) = dfa.eval(candidate.as_bytes()) else {
+                continue;
+            };
+            match best {
+                Some((b, _, s)) if d == b && s != stem => tied = true,
+                Some((b, _, _)) if d >= b => {}
+                _ => {
+                    best = Some((d, candidate, stem));
+                    tied = false;
+                }
+            }
+        }
+        if tied {
+            return None;
+        }
+        best.map(|(_, word, stem)| (word, stem))
+    }
+
     fn search(&self, searcher: &Searcher, field: Field, word: &str) -> Option<Correction> {
         let chars = word.chars().count();
         let edits = allowed_edits(chars);
@@ -164,6 +209,26 @@ impl Speller {
     }
 }
 
+/// `text` with each whole word `wrong` (in any case) written `right`.
+pub fn respell(text: &str, wrong: &str, right: &str) -> String {
+    let is_word = |c: char| c.is_alphanumeric() || c == '\'';
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some((start, _)) = rest.char_indices().find(|&(i, _)| {
+        rest[i..].len() >= wrong.len()
+            && rest.is_char_boundary(i + wrong.len())
+            && rest[i..i + wrong.len()].eq_ignore_ascii_case(wrong)
+            && !rest[..i].chars().next_back().is_some_and(is_word)
+            && !rest[i + wrong.len()..].chars().next().is_some_and(is_word)
+    }) {
+        out.push_str(&rest[..start]);
+        out.push_str(right);
+        rest = &rest[start + wrong.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,6 +273,45 @@ mod tests {
             let got = speller.correct(&s, f, word).map(|c| c.term);
             assert_eq!(got.as_deref(), want, "{word}");
         }
+    }
+
+    #[test]
+    fn misspelt_question_words_are_found_among_the_lists_words() {
+        let words: Vec<(String, String)> = ["often", "long", "schedule", "someone", "receive"]
+            .iter()
+            .map(|w| (w.to_string(), w.to_string()))
+            .collect();
+        let speller = Speller::default();
+        let table = [
+            ("offen", Some("often")),
+            ("schedual", Some("schedule")),
+            ("somone", Some("someone")),
+            ("recieve", Some("receive")),
+            // Too short to correct, a word of the list itself, or far.
+            ("lnog", None),
+            ("often", None),
+            ("surgery", None),
+        ];
+        for (word, want) in table {
+            let got = speller.nearest_word(word, &words).map(|(w, _)| w);
+            assert_eq!(got, want, "{word}");
+        }
+        // Two words equally near: neither.
+        let two = [
+            ("cause".to_string(), "caus".to_string()),
+            ("cease".to_string(), "ceas".to_string()),
+        ];
+        assert_eq!(speller.nearest_word("caase", &two), None);
+    }
+
+    #[test]
+    fn a_misspelt_word_is_respelt_where_it_stands_whole() {
+        assert_eq!(
+            respell("Mitoxantrone how Offen? offender offen", "offen", "often"),
+            "Mitoxantrone how often? offender often"
+        );
+        assert_eq!(respell("é offen", "offen", "often"), "é often");
+        assert_eq!(respell("nothing here", "offen", "often"), "nothing here");
     }
 
     #[test]

@@ -127,6 +127,14 @@ fn drugs_and_topics_absent_from_the_articles_get_no_answer() {
 }
 
 #[test]
+fn misspelt_question_words_still_shape_the_question() {
+    // "offen" and "schedual" are in no article: read as "often" and
+    // "schedule", they ask for a schedule, which is quoted.
+    assert_quotes("how offen do you get tysabri", "once every four weeks");
+    assert_quotes("whats the ocrevus schedual", "every six months");
+}
+
+#[test]
 fn a_drugs_name_alone_does_not_answer_what_is_asked_of_it() {
     // The articles say nothing of children, alcohol or travel: the drug's
     // own passages are near only by its name.

@@ -399,7 +399,8 @@ async fn session(mut socket: WebSocket, inner: Arc<Inner>) {
                         let session_id = format!("session-{}", inner.next_id.fetch_add(1, Ordering::Relaxed));
                         let s = inner.seq.fetch_add(1, Ordering::SeqCst) + 1;
                         let ready = json!({"op": 0, "s": s, "t": "READY", "d": payloads::ready(&session_id, &inner.ws_url)});
-                        if !send_json(&mut socket, &ready).await { break; }
+                        // Recorded before READY goes out: the bot may act
+                        // on READY (register its commands) at once.
                         live = true;
                         opened(&inner, &tx, Session {
                             kind: "identify",
@@ -407,11 +408,11 @@ async fn session(mut socket: WebSocket, inner: Arc<Inner>) {
                             session_id: Some(session_id),
                             last_seq: s,
                         });
+                        if !send_json(&mut socket, &ready).await { break; }
                     }
                     Some(6) => {
                         let s = inner.seq.fetch_add(1, Ordering::SeqCst) + 1;
                         let resumed = json!({"op": 0, "s": s, "t": "RESUMED", "d": {}});
-                        if !send_json(&mut socket, &resumed).await { break; }
                         live = true;
                         opened(&inner, &tx, Session {
                             kind: "resume",
@@ -419,6 +420,7 @@ async fn session(mut socket: WebSocket, inner: Arc<Inner>) {
                             session_id: None,
                             last_seq: s,
                         });
+                        if !send_json(&mut socket, &resumed).await { break; }
                     }
                     _ => {}
                 }
