@@ -156,12 +156,12 @@ impl Lexicon {
         }
     }
 
-    /// Whether a question word (its stem) carries no topic.
     /// The lists' words with their stems.
     pub fn words(&self) -> &[(String, String)] {
         &self.words
     }
 
+    /// Whether a question word (its stem) carries no topic.
     pub fn is_filler(&self, stem: &str) -> bool {
         self.filler.contains(stem)
     }

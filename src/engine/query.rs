@@ -184,7 +184,6 @@ impl Planner<'_> {
         }
     }
 
-    /// Turns the analysed question into concepts.
     /// The words' stems, a misspelt question word ("how *offen*") read as
     /// the word of the lexicon it is one or two edits from, so that the
     /// question's shape and filler are seen; only for a word the articles
@@ -193,6 +192,7 @@ impl Planner<'_> {
         &self,
         found: &[Word],
         raw: &[String],
+        analyzer: &mut TextAnalyzer,
     ) -> (Vec<String>, Vec<(String, String)>) {
         let mut respelt = Vec::new();
         let stems = found
@@ -206,7 +206,8 @@ impl Planner<'_> {
                         .synonyms
                         .by_phrase
                         .contains_key(std::slice::from_ref(stem))
-                    || self.doc_freq(std::slice::from_ref(stem)) > 0;
+                    || self.doc_freq(std::slice::from_ref(stem)) > 0
+                    || self.derived_form(word, analyzer).is_some();
                 if known
                     || self
                         .speller
@@ -231,13 +232,14 @@ impl Planner<'_> {
         (stems, respelt)
     }
 
+    /// Turns the analysed question into concepts.
     pub fn plan(&self, question: &str, analyzer: &mut TextAnalyzer) -> QueryPlan {
         let found: Vec<Word> = words(analyzer, question);
         let raw: Vec<String> = found
             .iter()
             .map(|w| question[w.start..w.end].to_lowercase())
             .collect();
-        let (stems, respelt) = self.with_question_words_spelt(&found, &raw);
+        let (stems, respelt) = self.with_question_words_spelt(&found, &raw, analyzer);
         let stems: Vec<&str> = stems.iter().map(String::as_str).collect();
         let mut plan = QueryPlan {
             cues: self.lexicon.cues_for(&stems),

@@ -211,6 +211,9 @@ impl Speller {
 
 /// `text` with each whole word `wrong` (in any case) written `right`.
 pub fn respell(text: &str, wrong: &str, right: &str) -> String {
+    if wrong.is_empty() {
+        return text.to_string();
+    }
     let is_word = |c: char| c.is_alphanumeric() || c == '\'';
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
