@@ -14,7 +14,7 @@ use serde::Serialize;
 use super::analysed::{AnalysedPassage, StemTable};
 pub use super::asking::asking_text;
 use super::passage::Passage;
-use super::query::{QueryPlan, Recognised};
+use super::query::{Concept, QueryPlan, Recognised};
 use super::semantic::dense::DenseIndex;
 use super::verdict::Hit;
 pub use super::weights::Weights;
@@ -101,24 +101,10 @@ struct Covered {
     in_text: f32,
     matched: Vec<Range<usize>>,
     missing_entity: bool,
-    /// The question names a drug.
-    names_drug: bool,
-    /// The weight of the question's topic words besides drugs (each
-    /// heavier than the floor), and how much of it this passage covers.
-    topic_total: f32,
+    /// How much of the question's other topic words ([`Context::other_topic`])
+    /// this passage covers.
     topic_covered: f32,
     concepts: Vec<ConceptMatch>,
-}
-
-impl Covered {
-    /// Whether the passage has the drug asked of and none of the other
-    /// topic words, by name or by meaning.
-    fn only_drug(&self) -> bool {
-        self.names_drug
-            && !self.missing_entity
-            && self.topic_total > 0.0
-            && self.topic_covered <= 0.0
-    }
 }
 
 /// A topic word's vector, with its cosine's mean and deviation over the
@@ -151,6 +137,11 @@ impl Context<'_> {
     ) -> Explanation {
         let w = &self.weights;
         let total = self.plan.total_weight();
+        // The question names a drug and asks something of it: a passage
+        // with the drug but none of the rest is near only by the name.
+        let concepts = &self.plan.concepts;
+        let asks_of_drug =
+            concepts.iter().any(|c| c.entity) && concepts.iter().any(|c| self.other_topic(c));
         let mut ids: Vec<usize> = lexical.iter().map(|(id, _)| *id).collect();
         for (id, _) in dense {
             if !ids.contains(id) {
@@ -162,7 +153,8 @@ impl Context<'_> {
             .map(|id| {
                 let passage = &self.passages[id];
                 let covered = self.coverage(id);
-                let only_drug = covered.only_drug();
+                let only_drug =
+                    asks_of_drug && !covered.missing_entity && covered.topic_covered <= 0.0;
                 let coverage = if total > 0.0 && !covered.missing_entity {
                     covered.weight / total
                 } else {
@@ -366,9 +358,8 @@ impl Context<'_> {
             }
             // A drug named anywhere in the message, even as context, must
             // be the passage's subject.
-            if concept.entity {
-                covered.names_drug = true;
-                covered.missing_entity |= !(in_heading || in_text);
+            if concept.entity && !(in_heading || in_text) {
+                covered.missing_entity = true;
             }
             if concept.weak {
                 covered.concepts.push(ConceptMatch::default());
@@ -388,8 +379,7 @@ impl Context<'_> {
                 0.0
             };
             covered.weight += concept.weight * credit;
-            if !concept.entity && concept.weight > self.weights.min_weight {
-                covered.topic_total += concept.weight;
+            if self.other_topic(concept) {
                 covered.topic_covered += concept.weight * credit;
             }
             covered.concepts.push(matched);
@@ -408,6 +398,12 @@ impl Context<'_> {
             }
         });
         covered
+    }
+
+    /// A topic word of the question besides drugs: counted, not a drug,
+    /// heavier than the floor.
+    fn other_topic(&self, concept: &Concept) -> bool {
+        !concept.weak && !concept.entity && concept.weight > self.weights.min_weight
     }
 
     /// How well some sentence of passage `id` means a word: how many

@@ -114,16 +114,7 @@ impl Speller {
         word: &str,
         words: &'a [(String, String)],
     ) -> Option<(&'a str, &'a str)> {
-        let edits = allowed_edits(word.chars().count());
-        if edits == 0 || word.chars().any(|c| c.is_ascii_digit()) {
-            return None;
-        }
-        let builder = if edits == 1 {
-            &self.one_edit
-        } else {
-            &self.two_edits
-        };
-        let dfa = builder.build_dfa(word);
+        let dfa = self.automaton(word)?;
         let first = word.chars().next();
         let mut best: Option<(u8, &str, &str)> = None;
         let mut tied = false;
@@ -150,18 +141,20 @@ impl Speller {
         best.map(|(_, word, stem)| (word, stem))
     }
 
-    fn search(&self, searcher: &Searcher, field: Field, word: &str) -> Option<Correction> {
-        let chars = word.chars().count();
-        let edits = allowed_edits(chars);
-        if edits == 0 || word.chars().any(|c| c.is_ascii_digit()) {
-            return None;
-        }
-        let builder = if edits == 1 {
-            &self.one_edit
-        } else {
-            &self.two_edits
+    /// The automaton of the words within the edits `word`'s length allows;
+    /// `None` for a word too short to correct, or with digits.
+    fn automaton(&self, word: &str) -> Option<DFA> {
+        let builder = match allowed_edits(word.chars().count()) {
+            _ if word.chars().any(|c| c.is_ascii_digit()) => return None,
+            0 => return None,
+            1 => &self.one_edit,
+            _ => &self.two_edits,
         };
-        let dfa = builder.build_dfa(word);
+        Some(builder.build_dfa(word))
+    }
+
+    fn search(&self, searcher: &Searcher, field: Field, word: &str) -> Option<Correction> {
+        let dfa = self.automaton(word)?;
         let first = word.chars().next();
         let mut best: Option<Correction> = None;
         for segment in searcher.segment_readers() {

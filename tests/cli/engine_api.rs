@@ -37,6 +37,16 @@ fn assert_quotes(question: &str, phrase: &str) {
     );
 }
 
+/// Asserts that the verdict is "not covered".
+fn assert_not_covered(question: &str) {
+    let verdict = engine().ask(question);
+    assert!(
+        matches!(verdict, Verdict::NoAnswer { .. }),
+        "{question}: {}",
+        verdict.label()
+    );
+}
+
 fn top_text(question: &str) -> String {
     match engine().ask(question) {
         Verdict::Answer { hits } => hits[0].passage.text.clone(),
@@ -119,10 +129,7 @@ fn drugs_and_topics_absent_from_the_articles_get_no_answer() {
         "How do I change my Discord nickname?",
         "Is Tysabri safe during pregnancy?",
     ] {
-        assert!(
-            matches!(engine().ask(question), Verdict::NoAnswer { .. }),
-            "{question}"
-        );
+        assert_not_covered(question);
     }
 }
 
@@ -143,12 +150,7 @@ fn a_drugs_name_alone_does_not_answer_what_is_asked_of_it() {
         "Can I drink alcohol on Ocrevus?",
         "can i travel abroad on tysabri",
     ] {
-        let verdict = engine().ask(question);
-        assert!(
-            matches!(verdict, Verdict::NoAnswer { .. }),
-            "{question}: {}",
-            verdict.label()
-        );
+        assert_not_covered(question);
     }
     // A question that asks nothing but the drug is about the drug.
     for question in [

@@ -116,14 +116,18 @@ pub fn forward(x: &[f32], tokens: usize, w: &Packed, b: &[f32]) -> Vec<f32> {
     let mut y = vec![0f32; tokens * outputs];
     #[cfg(target_arch = "x86_64")]
     if let Some(sums) = &w.weight_sums {
-        let (quantised, steps) = quantise(x, tokens, inputs);
+        let (q, steps) = quantise(x, tokens, inputs);
+        let kernel = vnni::Kernel {
+            q: &q,
+            steps: &steps,
+            panels: &w.panels,
+            sums,
+            inputs,
+            outputs,
+        };
         // SAFETY: weights are packed so only when `integer_kernel()` found
         // the features; the kernel checks the slices' lengths.
-        unsafe {
-            vnni::forward(
-                &quantised, &steps, tokens, &w.panels, sums, inputs, outputs, &mut y,
-            );
-        }
+        unsafe { kernel.forward(tokens, &mut y) };
         scale_and_add_bias(&mut y, &w.scales, b);
         return y;
     }
@@ -419,62 +423,48 @@ mod vnni {
     /// 32 registers.
     const TOKENS: usize = 8;
 
-    /// `y[t][o] = Σ_g step[t][g]·Σ_{k in g} (q[t][k] − 128)·w[o][k]`: each
-    /// group summed in integers (`sums` takes the offset of 128 off),
-    /// then scaled by its step in f32.
-    #[allow(clippy::too_many_arguments)]
-    #[target_feature(enable = "avx512f,avx512vnni")]
-    pub unsafe fn forward(
-        q: &[u8],
-        steps: &[f32],
-        tokens: usize,
-        panels: &[i8],
-        sums: &[i32],
-        inputs: usize,
-        outputs: usize,
-        y: &mut [f32],
-    ) {
-        let (count, groups) = (outputs.div_ceil(PANEL), inputs / GROUP);
-        assert!(q.len() >= tokens * inputs && steps.len() >= tokens * groups);
-        assert!(panels.len() >= count * PANEL * inputs && sums.len() >= count * groups * PANEL);
-        assert!(y.len() >= tokens * outputs && inputs.is_multiple_of(GROUP));
-        let kernel = Kernel {
-            q,
-            steps,
-            panels,
-            sums,
-            inputs,
-            outputs,
-        };
-        for p in 0..count {
-            let mut t = 0;
-            while t < tokens {
-                let n = (tokens - t).min(TOKENS);
-                match n {
-                    1 => kernel.block::<1>(t, p, y),
-                    2 => kernel.block::<2>(t, p, y),
-                    3 => kernel.block::<3>(t, p, y),
-                    4 => kernel.block::<4>(t, p, y),
-                    5 => kernel.block::<5>(t, p, y),
-                    6 => kernel.block::<6>(t, p, y),
-                    7 => kernel.block::<7>(t, p, y),
-                    _ => kernel.block::<8>(t, p, y),
-                }
-                t += n;
-            }
-        }
-    }
-
-    struct Kernel<'a> {
-        q: &'a [u8],
-        steps: &'a [f32],
-        panels: &'a [i8],
-        sums: &'a [i32],
-        inputs: usize,
-        outputs: usize,
+    /// One dense layer's quantised inputs (`q`, a step per token and
+    /// group), its packed weights and their group sums.
+    pub struct Kernel<'a> {
+        pub q: &'a [u8],
+        pub steps: &'a [f32],
+        pub panels: &'a [i8],
+        pub sums: &'a [i32],
+        pub inputs: usize,
+        pub outputs: usize,
     }
 
     impl Kernel<'_> {
+        /// `y[t][o] = Σ_g step[t][g]·Σ_{k in g} (q[t][k] − 128)·w[o][k]`:
+        /// each group summed in integers (`sums` takes the offset of 128
+        /// off), then scaled by its step in f32.
+        #[target_feature(enable = "avx512f,avx512vnni")]
+        pub unsafe fn forward(&self, tokens: usize, y: &mut [f32]) {
+            let (inputs, outputs) = (self.inputs, self.outputs);
+            let (count, groups) = (outputs.div_ceil(PANEL), inputs / GROUP);
+            assert!(self.q.len() >= tokens * inputs && self.steps.len() >= tokens * groups);
+            assert!(self.panels.len() >= count * PANEL * inputs);
+            assert!(self.sums.len() >= count * groups * PANEL);
+            assert!(y.len() >= tokens * outputs && inputs.is_multiple_of(GROUP));
+            for p in 0..count {
+                let mut t = 0;
+                while t < tokens {
+                    let n = (tokens - t).min(TOKENS);
+                    match n {
+                        1 => self.block::<1>(t, p, y),
+                        2 => self.block::<2>(t, p, y),
+                        3 => self.block::<3>(t, p, y),
+                        4 => self.block::<4>(t, p, y),
+                        5 => self.block::<5>(t, p, y),
+                        6 => self.block::<6>(t, p, y),
+                        7 => self.block::<7>(t, p, y),
+                        _ => self.block::<8>(t, p, y),
+                    }
+                    t += n;
+                }
+            }
+        }
+
         /// Tokens `t..t + T` against panel `p`: for each four inputs, the
         /// panel's 16 × 4 weights (one register) times each token's four
         /// inputs (broadcast), summed into its 16 outputs.
