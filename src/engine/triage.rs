@@ -62,6 +62,9 @@ static EMERGENCY: LazyLock<Regex> = LazyLock::new(|| {
         r"stroke|slurr(ed|ing)|(face|mouth|smile) (is |are )?droop\w*|droop\w* (face|mouth|smile)|",
         r"sudden(ly)? (weak|weakness|numb|numbness)|(weak|weakness|numb|numbness|paralys\w*) (on|in|down) one side|",
         r"one side of (my|his|her|their|the) (body|face) (is |went |has gone )?(numb|weak|droop\w*)|",
+        // a sudden, severe headache or sudden loss of sight: a bleed or a stroke
+        r"(worst|thunderclap) headache|sudden(ly)? (severe |bad |terrible |splitting |excruciating )?headache|",
+        r"sudden(ly)? (went |gone |going )?blind|sudden(ly)? (lost|losing|loss of) (my |his |her |their )?(sight|vision)|",
         // seizures
         r"seiz(ure|ures|ing)|convuls\w*|having (a )?fits?|",
         // heavy bleeding
@@ -145,6 +148,9 @@ mod tests {
             "there is so much bleeding",
             "my throat feels tight",
             "shortness of breath during infusion",
+            "worst headache of my life after lemtrada",
+            "sudden severe headache and i feel confused",
+            "i suddenly lost my vision in one eye",
         ];
         for q in urgent {
             assert_eq!(triage(q), Some(UrgentKind::Medical), "{q}");
@@ -170,6 +176,8 @@ mod tests {
     fn ordinary_questions_mentioning_symptoms_are_not_urgent() {
         for q in [
             "can Tysabri cause headaches?",
+            "I get a headache after every infusion, is that normal?",
+            "my vision is blurry since the relapse",
             "Can Lemtrada cause chest pain?",
             "is trouble breathing a side effect of ocrevus?",
             "What are the side effects of Lemtrada?",
