@@ -55,7 +55,8 @@ static EMERGENCY: LazyLock<Regex> = LazyLock::new(|| {
         r"(face|lips?|tongue|throat|mouth|eyes?|eyelids?)( is| are| has| have| keeps?| started)? (swell\w*|swollen|puff\w*)|",
         r"swell\w* (of|in|on) (my|the|his|her|their) (face|lips?|tongue|throat|mouth)|swollen (face|lips?|tongue|throat)|anaphyla\w*|",
         // chest pain
-        r"chest (pains?|hurts?|hurting|tightness|tight|pressure|is tight|feels tight)|pain in (my|the|his|her) chest|heart attack|",
+        r"chest ((is|feels|gets|got|went) )?((really|very|so|super|quite|too|a bit|kind of|kinda) )?(pains?|hurts?|hurting|tightness|tight|pressure)|",
+        r"pain in (my|the|his|her) chest|heart attack|",
         // fainting and collapse
         r"faint(ed|ing)?|pass(ed|ing)? out|black(ed|ing)? out|collaps(e|ed|ing)|unconscious|unresponsive|won'?t wake|",
         // stroke signs
@@ -151,6 +152,8 @@ mod tests {
             "worst headache of my life after lemtrada",
             "sudden severe headache and i feel confused",
             "i suddenly lost my vision in one eye",
+            "my chest is so tight right now",
+            "chest feels really tight during the drip",
         ];
         for q in urgent {
             assert_eq!(triage(q), Some(UrgentKind::Medical), "{q}");
