@@ -15,7 +15,12 @@
 //! In the same run, the same load goes first to a bot that answers every
 //! question with one verdict computed at start (`serve --constant-answer`):
 //! the ratio of the two bots' latencies is the engine's cost as members
-//! feel it (aim, issue 7: p99 ratio ≤ 1.5).
+//! feel it (aim, issue 7: p99 ratio ≤ 1.5). That bot's replies are not the
+//! real bot's, though: one short passage for every question, never a "not
+//! covered" to count in the feedback database. So the load also goes to a
+//! bot that asks the engine each distinct question once and then replays
+//! its verdict (`serve --replay-answers`): the same replies, the same
+//! database writes, only the engine's work left out.
 
 mod common;
 // The bench drives a slice of the bot tests' support.
@@ -44,6 +49,42 @@ const QUESTIONS: &[&str] = &[
     "my throat is closing after my infusion",
     "What are the advantages of infusion therapy?",
 ];
+
+/// The questions the load asks: the eight above, which repeat (after the
+/// warm-up their vectors come from the cache), or with `BOT_BENCH_NOVEL=1`
+/// every distinct question of the held-out sets in `tests/fixtures`, more
+/// than the question cache holds: each one a pass of the model.
+fn questions() -> Vec<String> {
+    if std::env::var_os("BOT_BENCH_NOVEL").is_none() {
+        return QUESTIONS.iter().map(|q| q.to_string()).collect();
+    }
+    #[derive(serde::Deserialize)]
+    struct Set {
+        case: Vec<Case>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Case {
+        question: String,
+    }
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/fixtures")
+        .map(|e| e.expect("an entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    let mut out: Vec<String> = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("a question set");
+        let set: Set = toml::from_str(&text).expect("a question set");
+        for case in set.case {
+            if !out.contains(&case.question) {
+                out.push(case.question);
+            }
+        }
+    }
+    out
+}
 
 /// Peak and current resident memory of a process, in MiB (Linux).
 fn memory_mib(pid: u32) -> Option<(f64, f64)> {
@@ -90,25 +131,51 @@ fn main() {
 }
 
 async fn run(requests: usize, concurrency: usize, members: usize, rounds: usize) {
+    let questions: Arc<Vec<String>> = Arc::new(questions());
+    println!("{} distinct questions", questions.len());
     println!(
         "bot: {rounds} rounds of {requests} /ask interactions at concurrency {concurrency}, through the fake Discord"
     );
-    println!("constant-answer bot (the engine left out):");
-    let constant = measure(true, requests, concurrency, members, rounds).await;
+    println!("constant-answer bot (the engine left out, one short reply for all):");
+    let constant = measure(
+        &questions,
+        Some("--constant-answer"),
+        requests,
+        concurrency,
+        members,
+        rounds,
+    )
+    .await;
+    println!("replaying bot (the engine left out, the real bot's replies):");
+    let replay = measure(
+        &questions,
+        Some("--replay-answers"),
+        requests,
+        concurrency,
+        members,
+        rounds,
+    )
+    .await;
     println!("the bot:");
-    let real = measure(false, requests, concurrency, members, rounds).await;
+    let real = measure(&questions, None, requests, concurrency, members, rounds).await;
     println!(
         "  the bot against the constant-answer bot: p50 ×{:.2}, p99 ×{:.2} (aim: p99 ratio ≤ 1.5)",
         ms(real.p50) / ms(constant.p50),
         ms(real.p99) / ms(constant.p99)
     );
+    println!(
+        "  the bot against the replaying bot: p50 ×{:.2}, p99 ×{:.2}",
+        ms(real.p50) / ms(replay.p50),
+        ms(real.p99) / ms(replay.p99)
+    );
 }
 
-/// Runs the load against one `serve` (the constant-answer one or the real
-/// one) on its own fake Discord; prints its figures and returns the median
-/// round.
+/// Runs the load against one `serve` (with `shortcut`, one that leaves the
+/// engine out; without, the real one) on its own fake Discord; prints its
+/// figures and returns the median round.
 async fn measure(
-    constant: bool,
+    questions: &Arc<Vec<String>>,
+    shortcut: Option<&str>,
     requests: usize,
     concurrency: usize,
     members: usize,
@@ -129,8 +196,8 @@ async fn measure(
     );
     // Not `Serve`: reading its log would compete with what is measured.
     let mut command = process::command(&config, Some(TOKEN));
-    if constant {
-        command.arg("--constant-answer");
+    if let Some(flag) = shortcut {
+        command.arg(flag);
     }
     let mut bot = command
         .stderr(Stdio::null())
@@ -144,6 +211,7 @@ async fn measure(
     // gateway to the callback reaching its REST API.
     let one = |n: usize| {
         let fake = Arc::clone(&fake);
+        let questions = Arc::clone(questions);
         async move {
             // A different member each time: the rate limit never refuses.
             let who = Member {
@@ -153,7 +221,7 @@ async fn measure(
                 permissions: payloads::PERMISSIONS,
                 roles: &[],
             };
-            let question = QUESTIONS[n % QUESTIONS.len()];
+            let question = &questions[n % questions.len()];
             let (interaction, payload) = fake.ask_payload(who, HERE, question, None);
             let (sent, request) = fake
                 .send(payload, "POST", &interaction.callback_path())
@@ -162,8 +230,9 @@ async fn measure(
         }
     };
 
-    // Warm-up (connections, allocator, page cache), not measured.
-    for n in 0..50 {
+    // Warm-up (connections, allocator, page cache; every question once, so
+    // the replaying bot has seen them all), not measured.
+    for n in 0..questions.len().max(50) {
         one(n).await;
     }
 

@@ -79,8 +79,12 @@ pub enum Command {
     Serve {
         /// For the bot benchmark: answer every question with one verdict
         /// computed at start, without asking the engine.
-        #[arg(long, hide = true)]
+        #[arg(long, hide = true, conflicts_with = "replay_answers")]
         constant_answer: bool,
+        /// For the bot benchmark: ask the engine each distinct question
+        /// once, then replay its verdict.
+        #[arg(long, hide = true)]
+        replay_answers: bool,
     },
     /// Change the corpus: add, replace, remove, history, restore, list, show,
     /// synonyms, audit. Every change is validated, kept and audited.
@@ -227,7 +231,18 @@ pub fn run() -> ExitCode {
         },
         Command::Eval { file, json } => eval(&config, file, *json, &mut stdout),
         #[cfg(feature = "discord")]
-        Command::Serve { constant_answer } => serve(config.clone(), *constant_answer),
+        Command::Serve {
+            constant_answer,
+            replay_answers,
+        } => {
+            use crate::discord::BenchAnswers;
+            let bench = match (constant_answer, replay_answers) {
+                (true, _) => BenchAnswers::Constant,
+                (_, true) => BenchAnswers::Replay,
+                _ => BenchAnswers::Engine,
+            };
+            serve(config.clone(), bench)
+        }
         Command::Corpus(command) => corpus(&config, command, &mut stdout),
         Command::Gaps {
             days,
@@ -257,11 +272,11 @@ fn log_filter(command: &Command, level: Option<&str>) -> String {
 
 /// `serve`: the bot on a multi-threaded runtime until it stops.
 #[cfg(feature = "discord")]
-fn serve(config: Config, constant_answer: bool) -> anyhow::Result<()> {
+fn serve(config: Config, bench: crate::discord::BenchAnswers) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(crate::discord::serve(config, constant_answer))
+    runtime.block_on(crate::discord::serve(config, bench))
 }
 
 /// One line: the error and its causes, each once (a message that already

@@ -85,10 +85,27 @@ pub struct Settings {
     /// How often the articles due for review are posted to the audit
     /// channel; `None`: never.
     pub review_reminder_interval: Option<Duration>,
-    /// For the bot benchmark only (`serve --constant-answer`, hidden): every
-    /// question gets one verdict computed at start, so that a run can tell
-    /// the engine's share of a reply's time from the rest of the bot's.
-    pub constant_answer: bool,
+    /// For the bot benchmark only (hidden `serve` flags): answers that
+    /// leave the engine out, so that a run can tell the engine's share of a
+    /// reply's time from the rest of the bot's.
+    pub bench: BenchAnswers,
+}
+
+/// How the bot gets its verdicts: from the engine, or (benchmarks only)
+/// without it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BenchAnswers {
+    /// Every question is asked of the engine.
+    #[default]
+    Engine,
+    /// `--constant-answer`: every question gets one verdict computed at
+    /// start, an answer of one passage.
+    Constant,
+    /// `--replay-answers`: each distinct question's verdict is computed by
+    /// the engine the first time, then replayed; the replies (their
+    /// passages, buttons, the "not covered" counts) are the real bot's,
+    /// only the engine's work is left out.
+    Replay,
 }
 
 /// The longest a preview may wait: Discord lets the bot edit its reply for
@@ -147,7 +164,7 @@ impl Settings {
             review_after_days: crate::corpus::review::DEFAULT_REVIEW_AFTER_DAYS,
             review_reminder_interval: (discord.review_reminder_interval_ms > 0)
                 .then(|| Duration::from_millis(discord.review_reminder_interval_ms)),
-            constant_answer: false,
+            bench: BenchAnswers::Engine,
         })
     }
 
@@ -182,8 +199,8 @@ pub struct Data {
     /// The moderators' commands' state: the corpus store, uploads, previews
     /// waiting for Confirm.
     pub admin: admin::Admin,
-    /// `serve --constant-answer` (benchmarks): the verdict every question gets.
-    pub constant: Option<crate::engine::Verdict>,
+    /// Benchmarks only: the verdicts that stand in for the engine's.
+    pub shortcut: Option<answer::Shortcut>,
 }
 
 impl Data {
@@ -194,7 +211,7 @@ impl Data {
     ) -> anyhow::Result<Data> {
         Ok(Data {
             admin: admin::Admin::new(&live.paths().corpus, settings.download_timeout)?,
-            constant: None,
+            shortcut: None,
             engine: live,
             feedback,
             limiter: RateLimiter::new(
@@ -228,11 +245,11 @@ pub fn bot_token(discord: &DiscordConfig) -> anyhow::Result<String> {
 /// is missing or stale), the feedback database and the corpus watcher, and
 /// runs the bot until Ctrl-C or SIGTERM, or until Discord ends the session
 /// for good (e.g. a rejected token).
-pub async fn serve(config: Config, constant_answer: bool) -> anyhow::Result<()> {
+pub async fn serve(config: Config, bench: BenchAnswers) -> anyhow::Result<()> {
     // Check what needs no network first: a bad token or setting fails fast.
     let token = bot_token(&config.discord)?;
     let mut settings = Settings::from_config(&config.discord)?;
-    settings.constant_answer = constant_answer;
+    settings.bench = bench;
     let paths = config.paths();
     let engine_settings = config.engine.clone();
     let live = tokio::task::spawn_blocking(move || LiveEngine::open(paths, engine_settings))
@@ -290,14 +307,22 @@ pub async fn serve_with_engine(
     let corpus_dir = live.paths().corpus.clone();
     let reminder = (settings.audit_channel, settings.review_reminder_interval);
     let feedback = feedback::Feedback::new(Arc::clone(&feedback_store), config.feedback.clone());
-    let constant = settings.constant_answer.then(|| {
-        let verdict = live.engine().ask("How often is Tysabri given?");
-        warn!("benchmark mode: every question gets one constant verdict");
-        verdict
-    });
+    let shortcut = match settings.bench {
+        BenchAnswers::Engine => None,
+        BenchAnswers::Constant => {
+            warn!("benchmark mode: every question gets one constant verdict");
+            Some(answer::Shortcut::Constant(
+                live.engine().ask("How often is Tysabri given?"),
+            ))
+        }
+        BenchAnswers::Replay => {
+            warn!("benchmark mode: each question's first verdict is replayed");
+            Some(answer::Shortcut::Replay(Default::default()))
+        }
+    };
     let mut data = Data::new(live, settings, feedback)?;
     data.admin.import = config.import.clone();
-    data.constant = constant;
+    data.shortcut = shortcut;
     // Recorded question texts past their retention are deleted hourly.
     let expiry = tokio::spawn(feedback::expire_periodically(
         feedback_store,

@@ -65,7 +65,10 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     let mut config = test_config(&fake, dir.path());
     copy_corpus(&config.corpus);
     configure(&mut config);
-    let mut bot = tokio::spawn(infusion_faq::discord::serve(config.clone(), false));
+    let mut bot = tokio::spawn(infusion_faq::discord::serve(
+        config.clone(),
+        infusion_faq::discord::BenchAnswers::Engine,
+    ));
     // Ready when the commands are registered (poise does it on READY).
     tokio::select! {
         _ = fake.wait_for_registration() => {}
