@@ -9,7 +9,9 @@
 //! stands for the run, since a 0.3-second round on a shared 2-core machine
 //! is at the mercy of anything else running). `BOT_BENCH_REQUESTS`,
 //! `BOT_BENCH_CONCURRENCY`, `BOT_BENCH_ROUNDS` and `BOT_BENCH_MEMBERS` (distinct
-//! members; fewer turns the rate limit off) change the load. Aim (issue 3):
+//! members; fewer turns the rate limit off) change the load;
+//! `BOT_BENCH_NOVEL=1` asks every distinct question of the held-out sets
+//! instead of eight that repeat. Aim (issue 3):
 //! p99 ≤ 20 ms and ≤ 60 MB on a 2-core machine.
 //!
 //! In the same run, the same load goes first to a bot that answers every
