@@ -463,7 +463,8 @@ impl Planner<'_> {
             // concept to the share of meaning it carries in coverage.
             let df = concept.doc_freq as f32;
             let bm25_idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-            let share = (concept.weight / bm25_idf.max(f32::EPSILON)).clamp(0.3, 1.0);
+            let share = (concept.weight / bm25_idf.max(f32::EPSILON))
+                .clamp(self.weights.min_idf_share, 1.0);
             let boost = if concept.weak {
                 share * self.weights.weak_weight
             } else {
@@ -472,7 +473,10 @@ impl Planner<'_> {
             clauses.push((
                 Occur::Should,
                 boosted(
-                    Box::new(DisjunctionMaxQuery::with_tie_breaker(ways, 0.2)),
+                    Box::new(DisjunctionMaxQuery::with_tie_breaker(
+                        ways,
+                        self.weights.synonym_tie_breaker,
+                    )),
                     boost,
                 ),
             ));

@@ -172,8 +172,8 @@ impl Context<'_> {
                 } else {
                     0.0
                 };
-                let prior =
-                    (0.85 + 0.15 * own_words) * if passage.lead { w.lead_prior } else { 1.0 };
+                let prior = (w.inherited_prior + (1.0 - w.inherited_prior) * own_words)
+                    * if passage.lead { w.lead_prior } else { 1.0 };
                 let similarity = self.dense.similarity(id, self.vector);
                 Candidate {
                     hit: Hit {
@@ -185,7 +185,7 @@ impl Context<'_> {
                         answer: Vec::new(),
                     },
                     lexical_rank: None,
-                    lexical_score: bm25 * (0.25 + coverage) * prior,
+                    lexical_score: bm25 * (w.coverage_floor + coverage) * prior,
                     dense_rank: None,
                     sentence_similarity: self
                         .dense

@@ -45,6 +45,13 @@ pub struct Weights {
     pub other_article_ratio: f32,
     /// Score factor for the first passage of a section (it answers the heading).
     pub lead_prior: f32,
+    /// Lexical score factor for a passage whose matched words are all
+    /// inherited from its headings; one that states them all itself keeps 1.0,
+    /// linearly between.
+    pub inherited_prior: f32,
+    /// The lexical side orders by BM25 × (`coverage_floor` + coverage): a
+    /// passage that covers little of the question still ranks by its BM25.
+    pub coverage_floor: f32,
     /// Answer marking: each matched question word in a sentence adds this
     /// to the sentence's similarity.
     pub sentence_match: f32,
@@ -58,6 +65,12 @@ pub struct Weights {
     // The lexical query (see `query.rs`).
     /// A synonym counts this much of the member's own word.
     pub synonym_boost: f32,
+    /// Of a concept's ways of being said (words, synonyms, in text or
+    /// heading), the best one counts, the others this share each.
+    pub synonym_tie_breaker: f32,
+    /// A concept's BM25 is scaled to the share of meaning it carries in
+    /// coverage (its weight over its BM25 IDF), at least this much.
+    pub min_idf_share: f32,
     /// A match in the heading path counts more: it says what the passage is about.
     pub heading_boost: f32,
     /// Answer cues only break ties between passages that match the question.
@@ -98,10 +111,14 @@ impl Weights {
         max_passages: 3,
         other_article_ratio: 0.8,
         lead_prior: 1.1,
+        inherited_prior: 0.85,
+        coverage_floor: 0.25,
         sentence_match: 0.05,
         soft_low: 2.0,
         soft_high: 4.0,
         synonym_boost: 0.8,
+        synonym_tie_breaker: 0.2,
+        min_idf_share: 0.3,
         heading_boost: 1.5,
         cue_boost: 0.3,
         echo_boost: 0.2,
