@@ -60,14 +60,6 @@ fn questions() -> Vec<String> {
     if std::env::var_os("BOT_BENCH_NOVEL").is_none() {
         return QUESTIONS.iter().map(|q| q.to_string()).collect();
     }
-    #[derive(serde::Deserialize)]
-    struct Set {
-        case: Vec<Case>,
-    }
-    #[derive(serde::Deserialize)]
-    struct Case {
-        question: String,
-    }
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .expect("tests/fixtures")
@@ -77,9 +69,7 @@ fn questions() -> Vec<String> {
     files.sort();
     let mut out: Vec<String> = Vec::new();
     for file in files {
-        let text = std::fs::read_to_string(&file).expect("a question set");
-        let set: Set = toml::from_str(&text).expect("a question set");
-        for case in set.case {
+        for case in infusion_faq::eval::load_cases(&file).expect("a question set") {
             if !out.contains(&case.question) {
                 out.push(case.question);
             }

@@ -213,23 +213,19 @@ pub fn engine_question(text: &str) -> String {
 /// The verdict on a question: the engine's, unless a benchmark's
 /// [`Shortcut`] stands in for it.
 async fn ask_engine(data: &Data, question: String) -> anyhow::Result<Verdict> {
-    let replay = match &data.shortcut {
-        None => None,
-        Some(Shortcut::Constant(verdict)) => return Ok(verdict.clone()),
+    match &data.shortcut {
+        None => run_engine(data, question).await,
+        Some(Shortcut::Constant(verdict)) => Ok(verdict.clone()),
         Some(Shortcut::Replay(seen)) => {
-            let seen = seen.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some(verdict) = seen.get(&question) {
-                return Ok(verdict.clone());
+            let lock = || seen.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(verdict) = lock().get(&question).cloned() {
+                return Ok(verdict);
             }
-            Some(question.clone())
+            let verdict = run_engine(data, question.clone()).await?;
+            lock().insert(question, verdict.clone());
+            Ok(verdict)
         }
-    };
-    let verdict = run_engine(data, question).await?;
-    if let (Some(question), Some(Shortcut::Replay(seen))) = (replay, &data.shortcut) {
-        let mut seen = seen.lock().unwrap_or_else(|e| e.into_inner());
-        seen.insert(question, verdict.clone());
     }
-    Ok(verdict)
 }
 
 /// Benchmarks only (hidden `serve` flags): verdicts that stand in for the
