@@ -41,7 +41,14 @@ static SELF_HARM: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(suicid\w*|kill(ing)? (my ?self|me)|end(ing)? (my life|it all|things)|take my (own )?life|",
         r"(want|wanna|going|wish|ready) (to )?die|wish i (was|were) dead|better off dead|",
         r"self[- ]?harm\w*|(hurt|hurting|harm|harming|cut|cutting) my ?self|no reason to (live|go on)|",
-        r"don'?t want to (live|be alive|be here)|can'?t go on)\b"
+        r"don'?t want to (live|be alive|be here)|can'?t go on|",
+        // thinking of others without them, or of the means
+        r"(better|happier|easier) off without me|(better|happier) off if i (was|were|wasn'?t|weren'?t) (gone|dead|here|around)|",
+        r"(don'?t|do not|never) want to wake up|wish i (could )?(never )?(wake|woke) up|",
+        r"no (point|reason) (in )?(living|being alive|carrying on|going on)|",
+        r"(pills|tablets|meds)( are| were| all)* (lined up|saved up|stockpiled)|overdos\w*|",
+        r"(saved|saving|stockpil\w*|hoard\w*) (up )?(all )?(my |the )?(pills|tablets|meds)|",
+        r"(take|taking|swallow|swallowing) (all|all of|the whole|a bottle of) (my|the|these|those) (pills|tablets|meds))\b"
     ))
 });
 
@@ -49,7 +56,7 @@ static EMERGENCY: LazyLock<Regex> = LazyLock::new(|| {
     regex(concat!(
         // breathing
         r"\b((can ?not|can'?t|couldn'?t|unable to|hard to|struggling to|trouble|difficulty|difficult|hard time|problems?) ",
-        r"(to )?(breathe|breath|breathing)|short(ness)? of breath|(not|stopped|stop) breathing|gasping|choking|",
+        r"(to )?(breathe|breath|breathing)|short(ness)? of breath|(not|isn'?t|stopped|stop) breathing|gasping|choking|",
         r"(throat|airway)s? (is |are |feels? |keeps? )?(closing|tight|tightening|swelling|swollen|swelled)|closing up|",
         // swelling of face, lips, tongue, throat
         r"(face|lips?|tongue|throat|mouth|eyes?|eyelids?)( is| are| has| have| keeps?| started)? (swell\w*|swollen|puff\w*)|",
@@ -110,13 +117,26 @@ fn fold(question: &str) -> String {
     spaced.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Words that, just before a sign, say it is absent ("*no* trouble
+/// breathing", "*without* chest pain", "didn't have *any* swelling").
+static NEGATED: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"\b(no|not|without|never|nor|any|(don'?t|didn'?t|doesn'?t|haven'?t|hasn'?t|hadn'?t|wasn'?t|isn'?t) (have|had|get|got|feel|felt|notice|noticed|see|saw))$",
+    )
+});
+
 /// The emergency the question describes, if any.
 pub fn triage(question: &str) -> Option<UrgentKind> {
     let text = fold(question);
     if SELF_HARM.is_match(&text) {
         return Some(UrgentKind::SelfHarm);
     }
-    if EMERGENCY.is_match(&text) && (EXPERIENCE.is_match(&text) || !GENERAL.is_match(&text)) {
+    // A sign said to be absent ("no trouble breathing, just itchy") is no
+    // report of it; any other mention of one is.
+    let reported = EMERGENCY
+        .find_iter(&text)
+        .any(|m| !NEGATED.is_match(text[..m.start()].trim_end()));
+    if reported && (EXPERIENCE.is_match(&text) || !GENERAL.is_match(&text)) {
         return Some(UrgentKind::Medical);
     }
     None
@@ -154,6 +174,9 @@ mod tests {
             "i suddenly lost my vision in one eye",
             "my chest is so tight right now",
             "chest feels really tight during the drip",
+            "my son isn't breathing properly",
+            "no, I can't breathe",
+            "not sure what's happening but my throat is closing",
         ];
         for q in urgent {
             assert_eq!(triage(q), Some(UrgentKind::Medical), "{q}");
@@ -170,6 +193,13 @@ mod tests {
             "is it normal to have suicidal thoughts on tysabri?",
             "I don't want to be here anymore",
             "sometimes I think about ending it all",
+            "my family would be better off without me",
+            "honestly everyone would be happier off without me tonight",
+            "i've saved up my tablets and i'm thinking of taking them all",
+            "my pills are lined up on the desk",
+            "i keep thinking i don't want to wake up tomorrow",
+            "i took an overdose an hour ago",
+            "there's no point in living like this anymore",
         ] {
             assert_eq!(triage(q), Some(UrgentKind::SelfHarm), "{q}");
         }
@@ -190,6 +220,9 @@ mod tests {
             "does mitoxantrone cause heart failure",
             "what are the risks of bleeding at the injection site",
             "What is a stroke of luck",
+            "itchy rash the day after my drip, no trouble breathing, is that a reaction?",
+            "red blotches after ocrevus but I didn't have any swelling, normal?",
+            "woke up flushed and shivery, without chest pain or anything, should I tell the nurse?",
             "",
         ] {
             let verdict = triage(q);
