@@ -47,6 +47,9 @@ pub struct AnalysedPassage {
     /// The questions taught it, one after another (a phrase never spans
     /// two: each ends with a stem no word has).
     pub taught: Vec<u32>,
+    /// Its title, headings or text name a drug (any `entity = true` group):
+    /// it is that drug's passage. One that names none speaks of them all.
+    pub names_drug: bool,
 }
 
 impl AnalysedPassage {
@@ -80,7 +83,14 @@ impl AnalysedPassage {
             text,
             spans,
             taught,
+            names_drug: false,
         }
+    }
+
+    /// Whether the title, headings or text contain `phrase`.
+    pub fn names(&self, phrase: &[u32]) -> bool {
+        self.context_has(phrase)
+            || (!phrase.is_empty() && self.text.windows(phrase.len()).any(|w| w == phrase))
     }
 
     /// Whether a question taught this passage contains `phrase`.

@@ -108,13 +108,20 @@ fn points_back(sentence: &str) -> bool {
 pub fn asking_text(text: &str) -> std::borrow::Cow<'_, str> {
     match asking_sentences(text) {
         None => text.into(),
+        Some(sentences) => joined(text, Some(&sentences)).into(),
+    }
+}
+
+/// The given sentences of a message, joined (`None`: the whole message).
+pub fn joined(text: &str, sentences: Option<&[Asking]>) -> String {
+    match sentences {
+        None => text.to_string(),
         Some(sentences) => sentences
             .iter()
             .map(|s| text[s.range.clone()].trim())
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()
-            .join(" ")
-            .into(),
+            .join(" "),
     }
 }
 

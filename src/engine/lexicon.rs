@@ -30,7 +30,7 @@ const FILLER: &[&str] = &[
     "he", "heard", "hello", "her", "here", "hey", "hi", "him", "his", "how", "i", "if", "im", "in",
     "into", "is", "isn", "it", "its", "ive", "just", "kind", "kinda", "know", "lately", "ll", "lol",
     "m", "may", "me", "might", "mine", "much", "must", "my", "need", "needs", "nervous", "normally",
-    "now", "of", "often", "ok", "okay", "on", "or", "our", "please", "pls", "plz", "question",
+    "now", "of", "often", "ok", "okay", "on", "one", "ones", "or", "our", "please", "pls", "plz", "question",
     "questions", "quick", "re", "really", "recently", "recommend", "recommended", "s", "said",
     "says", "scared", "she", "should", "so", "some", "someone", "something", "soon", "sort",
     "stuff", "suggest", "suggested", "t", "tell", "terrified", "than", "thank", "thanks", "that",

@@ -186,10 +186,17 @@ impl Engine {
         let synonyms = SynonymTable::new(&corpus.synonyms, &mut analyzer);
         let lexicon = Lexicon::new(&mut analyzer);
         let mut stems = StemTable::default();
-        let analysed = passages
+        let mut analysed: Vec<AnalysedPassage> = passages
             .iter()
             .map(|p| AnalysedPassage::new(p, &mut analyzer, &mut stems))
             .collect();
+        let drugs: Vec<Vec<u32>> = synonyms
+            .entity_phrases()
+            .filter_map(|phrase| stems.phrase(phrase))
+            .collect();
+        for a in &mut analysed {
+            a.names_drug = drugs.iter().any(|d| a.names(d));
+        }
         let mut topics: Vec<String> = Vec::new();
         for passage in &passages {
             if let Some(leaf) = passage.heading_path.last() {
@@ -329,8 +336,46 @@ impl Engine {
         }
     }
 
-    /// Both sides' candidates, fused and judged.
+    /// Both sides' candidates, fused and judged. A post that asks several
+    /// things ("Is Ocrevus a chemo? How often is it given? Would it suit
+    /// me?") is also read one question at a time (with the sentence a
+    /// question points back at), and the reading whose best passage is
+    /// surest wins: one answerable question is not refused for the others'
+    /// words.
     fn gather(&self, question: &str) -> Result<Explanation, SearchError> {
+        let sentences = asking::asking_sentences(question);
+        let whole = self.gather_asking(question, sentences.clone())?;
+        let Some(sentences) = sentences else {
+            return Ok(whole);
+        };
+        let direct: Vec<usize> = (0..sentences.len())
+            .filter(|&i| !sentences[i].by_reference)
+            .collect();
+        if direct.len() < 2 {
+            return Ok(whole);
+        }
+        let mut best = whole;
+        for &i in &direct {
+            let mut part = Vec::new();
+            if i > 0 && sentences[i - 1].by_reference {
+                part.push(sentences[i - 1].clone());
+            }
+            part.push(sentences[i].clone());
+            let one = self.gather_asking(question, Some(part))?;
+            if one.best_confidence() > best.best_confidence() {
+                best = one;
+            }
+        }
+        Ok(best)
+    }
+
+    /// [`Engine::gather`] for one reading: these sentences ask (`None`:
+    /// the whole message does).
+    fn gather_asking(
+        &self,
+        question: &str,
+        sentences: Option<Vec<asking::Asking>>,
+    ) -> Result<Explanation, SearchError> {
         let searcher = self
             .reader
             .read()
@@ -338,7 +383,7 @@ impl Engine {
             .searcher();
         let mut analyzer = self.analyzer.clone();
         let planner = self.planner(&searcher);
-        let plan = planner.plan(question, &mut analyzer);
+        let plan = planner.plan_asking(question, sentences.clone(), &mut analyzer);
         let lexical = if plan.has_topic() {
             let query = planner.query(&plan);
             let top =
@@ -362,7 +407,7 @@ impl Engine {
         // A long post is read by the sentences that ask, with the drugs the
         // rest of it names: "My neuro wants me on Ocrevus. How are the first
         // doses done?" asks about Ocrevus.
-        let mut asked = rank::asking_text(question).into_owned();
+        let mut asked = asking::joined(question, sentences.as_deref());
         for (wrong, right) in &plan.respelt {
             asked = spelling::respell(&asked, wrong, right);
         }
@@ -404,6 +449,7 @@ impl Engine {
             vector,
             concept_vectors: &concept_vectors,
             weights: self.weights,
+            words: question.split_whitespace().count(),
         };
         Ok(context.judge(plan.clone(), &lexical, &dense))
     }

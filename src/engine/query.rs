@@ -53,6 +53,14 @@ impl SynonymTable {
         table
     }
 
+    /// Every way of naming a distinct thing (a drug).
+    pub fn entity_phrases(&self) -> impl Iterator<Item = &Phrase> {
+        self.groups
+            .iter()
+            .filter(|(_, entity)| *entity)
+            .flat_map(|(phrases, _)| phrases)
+    }
+
     /// The group whose phrase starts at `stems[0]`, longest first, with its length.
     fn longest_match(&self, stems: &[&str]) -> Option<(usize, usize)> {
         (1..=self.longest.min(stems.len())).rev().find_map(|len| {
@@ -234,6 +242,21 @@ impl Planner<'_> {
 
     /// Turns the analysed question into concepts.
     pub fn plan(&self, question: &str, analyzer: &mut TextAnalyzer) -> QueryPlan {
+        self.plan_asking(
+            question,
+            super::asking::asking_sentences(question),
+            analyzer,
+        )
+    }
+
+    /// [`Planner::plan`], with the sentences that ask given (`None`: the
+    /// whole message asks).
+    pub fn plan_asking(
+        &self,
+        question: &str,
+        asking: Option<Vec<super::asking::Asking>>,
+        analyzer: &mut TextAnalyzer,
+    ) -> QueryPlan {
         let found: Vec<Word> = words(analyzer, question);
         let raw: Vec<String> = found
             .iter()
@@ -247,7 +270,7 @@ impl Planner<'_> {
             respelt,
             ..QueryPlan::default()
         };
-        let asking = asking_of_words(question, &found);
+        let asking = asking_of_words(&found, asking);
         let mut i = 0;
         while i < found.len() {
             let asked = asking[i] != Asks::No;
@@ -577,7 +600,7 @@ fn push_concept(plan: &mut QueryPlan, mut concept: Concept, asked: bool) {
 /// Whether each word stands in a sentence that asks (see [`super::asking`]).
 #[cfg(test)]
 fn asking_words(question: &str, found: &[Word]) -> Vec<bool> {
-    asking_of_words(question, found)
+    asking_of_words(found, super::asking::asking_sentences(question))
         .into_iter()
         .map(|a| a != Asks::No)
         .collect()
@@ -593,8 +616,8 @@ enum Asks {
     ByReference,
 }
 
-fn asking_of_words(question: &str, found: &[Word]) -> Vec<Asks> {
-    match super::asking::asking_sentences(question) {
+fn asking_of_words(found: &[Word], asking: Option<Vec<super::asking::Asking>>) -> Vec<Asks> {
+    match asking {
         None => vec![Asks::Directly; found.len()],
         Some(sentences) => found
             .iter()

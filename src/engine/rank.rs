@@ -36,7 +36,8 @@ pub struct Candidate {
     pub fused: f32,
     /// How sure the engine is that this passage answers, 0 to 1.
     pub confidence: f32,
-    /// The question names a drug this passage does not mention.
+    /// The passage is another drug's: it names a drug, and none of those
+    /// the question names (a passage that names no drug may answer).
     pub other_drug: bool,
     /// The question names a drug and asks something of it, and this
     /// passage has the drug but none of what is asked: the name alone
@@ -85,6 +86,14 @@ pub struct Explanation {
 }
 
 impl Explanation {
+    /// The confidence of the best candidate that may be quoted (0 if none).
+    pub fn best_confidence(&self) -> f32 {
+        self.candidates
+            .first()
+            .filter(|c| !c.other_drug)
+            .map_or(0.0, |c| c.confidence)
+    }
+
     /// The passages to quote, best first.
     pub fn quoted(&self) -> Vec<Hit> {
         self.candidates[..self.quoted]
@@ -101,6 +110,8 @@ struct Covered {
     in_text: f32,
     matched: Vec<Range<usize>>,
     missing_entity: bool,
+    /// It names a drug the question names.
+    has_drug: bool,
     /// How much of the question's other topic words ([`Context::other_topic`])
     /// this passage covers.
     topic_covered: f32,
@@ -124,6 +135,8 @@ pub struct Context<'a> {
     /// With each, its cosine's mean and deviation over the corpus's sentences.
     pub concept_vectors: &'a [ConceptVector],
     pub weights: Weights,
+    /// How many words the member's message has (the bar falls for long ones).
+    pub words: usize,
 }
 
 impl Context<'_> {
@@ -153,8 +166,7 @@ impl Context<'_> {
             .map(|id| {
                 let passage = &self.passages[id];
                 let covered = self.coverage(id);
-                let only_drug =
-                    asks_of_drug && !covered.missing_entity && covered.topic_covered <= 0.0;
+                let only_drug = asks_of_drug && covered.has_drug && covered.topic_covered <= 0.0;
                 let coverage = if total > 0.0 && !covered.missing_entity {
                     covered.weight / total
                 } else {
@@ -223,7 +235,7 @@ impl Context<'_> {
             c.confidence = if c.other_drug || c.only_drug {
                 0.0
             } else {
-                w.confidence(c)
+                w.confidence(c, self.words)
             };
         }
         candidates.sort_by(|a, b| b.fused.total_cmp(&a.fused));
@@ -301,6 +313,28 @@ impl Context<'_> {
             }
             quoted += 1;
         }
+        // A question that names several drugs ("how often are Tysabri and
+        // Ocrevus given?") asks of each: the surest passage of a named drug
+        // no quoted passage names is quoted too.
+        let drugs: Vec<usize> = (0..self.plan.concepts.len())
+            .filter(|&n| self.plan.concepts[n].entity && self.plan.concepts[n].asked)
+            .collect();
+        if drugs.len() > 1 {
+            for &n in &drugs {
+                let names = |c: &Candidate| c.concepts.get(n).is_some_and(|m| m.named);
+                if quoted >= w.max_passages || candidates[..quoted].iter().any(names) {
+                    continue;
+                }
+                let own = (quoted..candidates.len()).find(|&i| {
+                    names(&candidates[i]) && candidates[i].confidence >= w.min_confidence
+                });
+                if let Some(i) = own {
+                    let c = candidates.remove(i);
+                    candidates.insert(quoted, c);
+                    quoted += 1;
+                }
+            }
+        }
         // Another article that answers too, nearly as well and surely,
         // is quoted beside: a second publisher's words on the question.
         if quoted < candidates.len().min(w.max_passages) && w.extra_passage_ratio < 1.0 {
@@ -336,6 +370,7 @@ impl Context<'_> {
     fn coverage(&self, id: usize) -> Covered {
         let analysed = &self.analysed[id];
         let mut covered = Covered::default();
+        let (mut asks_drug, mut has_drug) = (false, false);
         for (n, concept) in self.plan.concepts.iter().enumerate() {
             let mut in_heading = false;
             let mut in_text = false;
@@ -356,10 +391,9 @@ impl Context<'_> {
                 in_text |= !ranges.is_empty();
                 covered.matched.extend(ranges);
             }
-            // A drug named anywhere in the message, even as context, must
-            // be the passage's subject.
-            if concept.entity && !(in_heading || in_text) {
-                covered.missing_entity = true;
+            if concept.entity {
+                asks_drug = true;
+                has_drug |= in_heading || in_text;
             }
             if concept.weak {
                 covered.concepts.push(ConceptMatch::default());
@@ -387,6 +421,11 @@ impl Context<'_> {
                 covered.in_text += concept.weight;
             }
         }
+        // A drug named anywhere in the message, even as context: another
+        // drug's passage is no answer. A passage that names no drug speaks
+        // of them all ("For all of these drugs, an infusion reaction…").
+        covered.missing_entity = asks_drug && !has_drug && analysed.names_drug;
+        covered.has_drug = has_drug;
         let matched = &mut covered.matched;
         matched.sort_by_key(|r| (r.start, r.end));
         matched.dedup_by(|b, a| {

@@ -19,7 +19,7 @@ pub enum Unpinned {
     NotFound(String),
     #[error("the quote is in {count} passages of {article:?}: quote more of the one that answers")]
     Ambiguous { article: String, count: usize },
-    #[error("the question names {drug}, but that passage ({section}) does not: a question is never answered from another drug's passage")]
+    #[error("the question names {drug}, but that passage ({section}) is about another drug: a question is never answered from another drug's passage")]
     OtherDrug { drug: String, section: String },
 }
 
@@ -75,20 +75,25 @@ pub fn pin(
     Ok(passage.id)
 }
 
-/// A drug (a term of an `entity` synonym group) the question names that
-/// the passage, its headings and its title do not.
+/// A drug (a term of an `entity` synonym group) the question names, when
+/// the passage (its text, headings or title) is another drug's: it names a
+/// drug, and none of those the question names. A passage that names no
+/// drug speaks of them all, as the engine reads it.
 fn other_drug(synonyms: &Synonyms, question: &str, passage: &Passage) -> Option<String> {
     let asked = words(question);
     let about = words(&format!("{}\n{}", passage.context(), passage.text));
-    synonyms
-        .groups
-        .iter()
-        .filter(|g| g.entity)
-        .find_map(|group| {
-            let named = group.terms.iter().find(|t| contains(&asked, &words(t)))?;
-            let mentioned = group.terms.iter().any(|t| contains(&about, &words(t)));
-            (!mentioned).then(|| named.clone())
-        })
+    let mut named = None;
+    let mut passage_names_a_drug = false;
+    for group in synonyms.groups.iter().filter(|g| g.entity) {
+        let names = |text: &[String]| group.terms.iter().find(|t| contains(text, &words(t)));
+        let (in_question, in_passage) = (names(&asked), names(&about).is_some());
+        if in_question.is_some() && in_passage {
+            return None;
+        }
+        passage_names_a_drug |= in_passage;
+        named = named.or(in_question.cloned());
+    }
+    named.filter(|_| passage_names_a_drug)
 }
 
 fn words(text: &str) -> Vec<String> {
@@ -218,6 +223,30 @@ mod tests {
             assert_eq!(problems[0].line, Some(3), "{problems:?}");
             assert!(passages.iter().all(|p| p.taught.is_empty()));
         }
+    }
+
+    #[test]
+    fn a_drug_question_pins_its_drugs_passage_or_one_that_names_no_drug() {
+        let (_dir, corpus) = corpus(&format!(
+            "{}{}",
+            entry(
+                "does tysabri give you a rash",
+                "a",
+                "Some people get a rash"
+            ),
+            entry(
+                "how often are ocrevus and tysabri given",
+                "a",
+                "given twice a year"
+            ),
+        ));
+        let mut passages = super::super::passage::cut_passages(&corpus);
+        assert_eq!(attach(&corpus, &mut passages), []);
+        let taught: Vec<&str> = passages
+            .iter()
+            .flat_map(|p| p.taught.iter().map(String::as_str))
+            .collect();
+        assert_eq!(taught.len(), 2, "{taught:?}");
     }
 
     #[test]

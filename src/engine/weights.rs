@@ -30,6 +30,13 @@ pub struct Weights {
     pub evidence_sentence: f32,
     pub evidence_bar: f32,
     pub confidence_slope: f32,
+    /// A long message's evidence is weighed against a lower bar: its story
+    /// lowers both coverage and similarity for a passage that answers it
+    /// just as well. Up to `bar_free_words` words the bar is
+    /// `evidence_bar`; beyond, it falls by `bar_per_length` for each
+    /// e-fold of length (20 words: −0.18; 40 words: −0.32).
+    pub bar_free_words: f32,
+    pub bar_per_length: f32,
     /// Below this confidence the verdict is "no answer".
     pub min_confidence: f32,
     /// A further passage must reach this share of the best fused score...
@@ -104,6 +111,8 @@ impl Weights {
         evidence_sentence: 0.3,
         evidence_bar: 1.12,
         confidence_slope: 8.0,
+        bar_free_words: 8.0,
+        bar_per_length: 0.2,
         min_confidence: 0.5,
         extra_passage_ratio: 0.85,
         extra_passage_similarity: 0.05,
@@ -150,11 +159,40 @@ impl Weights {
                 .map_or(0.0, |r| self.fuse_lexical * k / (k + r as f32))
     }
 
-    /// How sure the engine is that a passage answers, 0 to 1.
-    pub(super) fn confidence(&self, c: &Candidate) -> f32 {
+    /// How sure the engine is that a passage answers a message of `words`
+    /// words, 0 to 1.
+    pub(super) fn confidence(&self, c: &Candidate, words: usize) -> f32 {
         let evidence = self.evidence_coverage * c.hit.coverage
             + c.hit.similarity
             + self.evidence_sentence * c.sentence_similarity;
-        1.0 / (1.0 + (-(evidence - self.evidence_bar) * self.confidence_slope).exp())
+        self.confidence_of(evidence, words)
+    }
+
+    /// Confidence from evidence, for a message of `words` words.
+    fn confidence_of(&self, evidence: f32, words: usize) -> f32 {
+        let bar = self.evidence_bar - self.bar_per_length * self.length_factor(words);
+        1.0 / (1.0 + (-(evidence - bar) * self.confidence_slope).exp())
+    }
+
+    /// How much longer than `bar_free_words` a message is, in e-folds.
+    fn length_factor(&self, words: usize) -> f32 {
+        (words as f32 / self.bar_free_words).ln().max(0.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_message_meets_a_lower_bar_and_a_short_one_the_usual() {
+        let w = Weights::DEFAULT;
+        let evidence = w.evidence_bar - 0.1;
+        let short = w.confidence_of(evidence, 5);
+        assert_eq!(short, w.confidence_of(evidence, 8), "up to bar_free_words");
+        assert!(short < w.min_confidence);
+        let long = w.confidence_of(evidence, 40);
+        assert!(long > w.min_confidence, "{long}");
+        assert!(w.confidence_of(evidence, 80) > long);
     }
 }

@@ -326,7 +326,7 @@ mod tests {
         .unwrap();
         std::fs::write(
             dir.path().join("synonyms.toml"),
-            "[[group]]\nterms = [\"Ocrevus\", \"ocrelizumab\"]\nentity = true\n",
+            "[[group]]\nterms = [\"Ocrevus\", \"ocrelizumab\"]\nentity = true\n\n[[group]]\nterms = [\"Tysabri\", \"natalizumab\"]\nentity = true\n",
         )
         .unwrap();
         let store = CorpusStore::new(dir.path());

@@ -103,13 +103,34 @@ fn multi_word_synonyms_find_their_passages() {
     }
 }
 
+/// The drugs the shipped articles name, brand and generic.
+const DRUGS: &[(&str, &str)] = &[
+    ("Tysabri", "Natalizumab"),
+    ("Ocrevus", "Ocrelizumab"),
+    ("Lemtrada", "Alemtuzumab"),
+    ("Novantrone", "Mitoxantrone"),
+];
+
+/// The drugs a passage (its section and text) names.
+fn drugs_named(hit: &infusion_faq::engine::Hit) -> Vec<&'static str> {
+    let about = format!("{} {}", hit.passage.section(), hit.passage.text).to_lowercase();
+    DRUGS
+        .iter()
+        .filter(|(brand, generic)| {
+            about.contains(&brand.to_lowercase()) || about.contains(&generic.to_lowercase())
+        })
+        .map(|(brand, _)| *brand)
+        .collect()
+}
+
 #[test]
 fn a_question_about_one_drug_is_never_answered_from_another_drugs_passage() {
     // Hair loss is listed for mitoxantrone only.
     let verdict = engine().ask("Does Tysabri cause hair loss?");
     for hit in verdict.hits() {
+        let named = drugs_named(hit);
         assert!(
-            hit.passage.section().contains("Tysabri"),
+            named.is_empty() || named.contains(&"Tysabri"),
             "{}",
             hit.passage.section()
         );
@@ -296,6 +317,55 @@ fn how_often_is_tysabri_given_quotes_the_tysabri_passage_alone_with_its_answer_m
         .map(|r| &hit.passage.text[r.clone()])
         .collect();
     assert_eq!(marked, ["You receive this drug once every four weeks."]);
+}
+
+#[test]
+fn a_passage_that_names_no_drug_may_answer_a_question_that_names_one() {
+    // The infusion-reaction passage speaks of every drug ("For all of these
+    // drugs…") and names none: it answers a question about any of them.
+    assert_quotes(
+        "My wife had her Tysabri yesterday and this morning she woke up with hives. \
+         Can a reaction come that late?",
+        "a reaction can occur up to 24 hours later",
+    );
+    assert_quotes(
+        "how late after my ocrevus infusion can a reaction still show up",
+        "a reaction can occur up to 24 hours later",
+    );
+}
+
+#[test]
+fn a_question_that_names_two_drugs_quotes_each_drugs_passage() {
+    for question in [
+        "how often are tysabri and ocrevus given",
+        "I get natalizumab and my friend gets ocrelizumab: how often is each one given?",
+    ] {
+        assert_quotes(question, "once every four weeks");
+        assert_quotes(question, "600-milligram infusions every six months");
+        for hit in engine().ask(question).hits() {
+            let named = drugs_named(hit);
+            assert!(
+                named.is_empty() || named.contains(&"Tysabri") || named.contains(&"Ocrevus"),
+                "{question}: quoted {}",
+                hit.passage.section()
+            );
+        }
+    }
+}
+
+#[test]
+fn a_post_that_asks_several_things_is_answered_for_the_one_the_articles_cover() {
+    // The other questions (cost, a referral, a job) are in no article;
+    // they must not sink the one that is.
+    assert_quotes(
+        "What does plasma exchange involve? Is it covered by my health plan? \
+         Do I need a referral from my GP?",
+        "removing blood from your body",
+    );
+    assert_quotes(
+        "Is tysabri dangerous? Does my insurance pay for it? Will I lose my job?",
+        "progressive multifocal leukoencephalopathy",
+    );
 }
 
 #[test]

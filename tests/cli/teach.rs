@@ -99,12 +99,13 @@ fn a_question_that_cannot_be_taught_is_refused_with_nothing_written() {
         let line = refused.one_line_error();
         assert!(line.contains(needle), "{quote}: {line}");
     }
-    // A drug named in the question must be the passage's own.
+    // A passage about another drug than the question names is refused
+    // (Lemtrada's, for a question about natalizumab).
     let refused = teach(
         &dir,
-        "why is natalizumab better than tablets",
-        SHARECARE,
-        ANSWER,
+        "how does natalizumab work",
+        "healthline-infusion-treatments",
+        "slowly reducing the number of white blood cells",
     );
     assert!(
         refused.one_line_error().contains("names natalizumab"),
