@@ -344,7 +344,7 @@ impl Engine {
     /// words.
     fn gather(&self, question: &str) -> Result<Explanation, SearchError> {
         let sentences = asking::asking_sentences(question);
-        let whole = self.gather_asking(question, sentences.clone())?;
+        let whole = self.gather_asking(question, sentences.clone(), true)?;
         let Some(sentences) = sentences else {
             return Ok(whole);
         };
@@ -361,7 +361,7 @@ impl Engine {
                 part.push(sentences[i - 1].clone());
             }
             part.push(sentences[i].clone());
-            let one = self.gather_asking(question, Some(part))?;
+            let one = self.gather_asking(question, Some(part), false)?;
             if one.best_confidence() > best.best_confidence() {
                 best = one;
             }
@@ -375,6 +375,7 @@ impl Engine {
         &self,
         question: &str,
         sentences: Option<Vec<asking::Asking>>,
+        whole: bool,
     ) -> Result<Explanation, SearchError> {
         let searcher = self
             .reader
@@ -408,6 +409,7 @@ impl Engine {
         // rest of it names: "My neuro wants me on Ocrevus. How are the first
         // doses done?" asks about Ocrevus.
         let mut asked = asking::joined(question, sentences.as_deref());
+        let asked_words = asked.split_whitespace().count();
         for (wrong, right) in &plan.respelt {
             asked = spelling::respell(&asked, wrong, right);
         }
@@ -449,7 +451,12 @@ impl Engine {
             vector,
             concept_vectors: &concept_vectors,
             weights: self.weights,
-            words: question.split_whitespace().count(),
+            // One question read alone is as long as its own words.
+            words: if whole {
+                question.split_whitespace().count()
+            } else {
+                asked_words
+            },
         };
         Ok(context.judge(plan.clone(), &lexical, &dense))
     }

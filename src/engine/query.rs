@@ -324,10 +324,17 @@ impl Planner<'_> {
                 );
                 continue;
             }
-            let correction = self
-                .derived_form(word, analyzer)
-                .or_else(|| self.speller.correct(self.searcher, self.fields.text, stem))
-                .or_else(|| self.speller.correct(self.searcher, self.fields.text, word));
+            // A word the model's vocabulary holds whole is a real English
+            // word, not a misspelling: it may be read as another form of
+            // itself ("risky" → "risk", "centre" → "center"), never as
+            // another word ("literally" is not "later").
+            let real_word = self.embedder.is_some_and(|e| e.specificity(word) < 1.0);
+            let correction = self.derived_form(word, analyzer).or_else(|| {
+                self.speller
+                    .correct(self.searcher, self.fields.text, stem)
+                    .or_else(|| self.speller.correct(self.searcher, self.fields.text, word))
+                    .filter(|c| !real_word || another_form(word, &c.term))
+            });
             let Some(correction) = correction else {
                 // Unknown to the corpus: as specific as its rarest word.
                 push_concept(
@@ -563,6 +570,26 @@ impl Planner<'_> {
     }
 }
 
+/// Whether `term` (a stem of the corpus) is another form of the real word
+/// `word`: the word is the term with an ending ("risky": "risk"), or the
+/// term the word with one ("clean": "cleans"; "meant": "mean"), or the same letters with two
+/// swapped ("centre": "center"). "needle" is not "need", nor "online" "onli".
+fn another_form(word: &str, term: &str) -> bool {
+    const ENDINGS: &[&str] = &["s", "es", "y", "ly", "ing", "ed", "t", "er", "ers", "est"];
+    if let Some(ending) = word.strip_prefix(term) {
+        return ENDINGS.contains(&ending);
+    }
+    if term.starts_with(word) {
+        return true;
+    }
+    let (a, b): (Vec<char>, Vec<char>) = (word.chars().collect(), term.chars().collect());
+    let differ: Vec<usize> = (0..a.len().min(b.len()))
+        .filter(|&i| a[i] != b[i])
+        .collect();
+    a.len() == b.len()
+        && matches!(differ.as_slice(), [i, j] if j == &(i + 1) && a[*i] == b[*j] && a[*j] == b[*i])
+}
+
 fn dedup(items: impl Iterator<Item = String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for item in items {
@@ -696,6 +723,26 @@ mod tests {
 
     fn alternatives(concept: &Concept) -> Vec<String> {
         concept.alternatives.iter().map(|p| p.join(" ")).collect()
+    }
+
+    #[test]
+    fn a_real_word_is_read_only_as_another_form_of_itself() {
+        for (word, term) in [
+            ("risky", "risk"),
+            ("meant", "mean"),
+            ("clean", "cleans"),
+            ("centre", "center"),
+        ] {
+            assert!(another_form(word, term), "{word} {term}");
+        }
+        for (word, term) in [
+            ("needle", "need"),
+            ("online", "onli"),
+            ("literally", "later"),
+            ("discord", "disord"),
+        ] {
+            assert!(!another_form(word, term), "{word} {term}");
+        }
     }
 
     #[test]
