@@ -150,11 +150,17 @@ impl Context<'_> {
     ) -> Explanation {
         let w = &self.weights;
         let total = self.plan.total_weight();
-        // The question names a drug and asks something of it: a passage
+        // The question names a drug and asks something of it (words besides
+        // it that weigh something: "brought *up*" asks nothing): a passage
         // with the drug but none of the rest is near only by the name.
         let concepts = &self.plan.concepts;
+        let asked_of_drug: f32 = concepts
+            .iter()
+            .filter(|c| self.other_topic(c))
+            .map(|c| c.weight)
+            .sum();
         let asks_of_drug =
-            concepts.iter().any(|c| c.entity) && concepts.iter().any(|c| self.other_topic(c));
+            concepts.iter().any(|c| c.entity) && asked_of_drug > self.weights.asked_of_drug;
         let mut ids: Vec<usize> = lexical.iter().map(|(id, _)| *id).collect();
         for (id, _) in dense {
             if !ids.contains(id) {

@@ -59,6 +59,10 @@ pub struct Weights {
     /// The lexical side orders by BM25 × (`coverage_floor` + coverage): a
     /// passage that covers little of the question still ranks by its BM25.
     pub coverage_floor: f32,
+    /// A question asks something of the drug it names when its other
+    /// topic words weigh more than this together (then a passage with the
+    /// drug and none of them is no answer).
+    pub asked_of_drug: f32,
     /// Answer marking: each matched question word in a sentence adds this
     /// to the sentence's similarity.
     pub sentence_match: f32,
@@ -122,6 +126,7 @@ impl Weights {
         lead_prior: 1.1,
         inherited_prior: 0.85,
         coverage_floor: 0.25,
+        asked_of_drug: 0.5,
         sentence_match: 0.05,
         soft_low: 2.0,
         soft_high: 4.0,

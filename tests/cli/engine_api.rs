@@ -173,11 +173,13 @@ fn a_drugs_name_alone_does_not_answer_what_is_asked_of_it() {
     ] {
         assert_not_covered(question);
     }
-    // A question that asks nothing but the drug is about the drug.
+    // A question that asks nothing but the drug is about the drug, and so
+    // is one whose other words weigh next to nothing ("brought *up*").
     for question in [
         "what is tysabri",
         "tell me about lemtrada",
         "Lemtrada dosing",
+        "My neuro brought up Lemtrada. Who is it usually for?",
     ] {
         assert!(
             matches!(engine().ask(question), Verdict::Answer { .. }),
