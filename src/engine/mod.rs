@@ -338,10 +338,10 @@ impl Engine {
 
     /// Both sides' candidates, fused and judged. A post that asks several
     /// things ("Is Ocrevus a chemo? How often is it given? Would it suit
-    /// me?") is also read one question at a time (with the sentence a
-    /// question points back at), and the reading whose best passage is
-    /// surest wins: one answerable question is not refused for the others'
-    /// words.
+    /// me?") and is not answered as a whole is also read one question at a
+    /// time (with the sentence a question points back at), and the reading
+    /// whose best passage is surest wins: one answerable question is not
+    /// refused for the others' words.
     fn gather(&self, question: &str) -> Result<Explanation, SearchError> {
         let sentences = asking::asking_sentences(question);
         let whole = self.gather_asking(question, sentences.clone(), true)?;
@@ -351,7 +351,8 @@ impl Engine {
         let direct: Vec<usize> = (0..sentences.len())
             .filter(|&i| !sentences[i].by_reference)
             .collect();
-        if direct.len() < 2 {
+        // Only when the whole post is not answered (which costs nothing more).
+        if direct.len() < 2 || matches!(whole.reason, rank::Reason::Answered { .. }) {
             return Ok(whole);
         }
         let mut best = whole;
