@@ -113,7 +113,7 @@ impl Weights {
         lexical_rank_k: 3.0,
         evidence_coverage: 1.0,
         evidence_sentence: 0.3,
-        evidence_bar: 1.12,
+        evidence_bar: 1.095,
         confidence_slope: 8.0,
         bar_free_words: 8.0,
         bar_per_length: 0.2,
