@@ -108,6 +108,8 @@ impl EngineSettings {
 
 /// Passages taken from each side (lexical, dense) before fusion.
 const CANDIDATES: usize = 12;
+/// Questions of one post read one at a time, at most.
+const MAX_READINGS: usize = 3;
 /// Topics listed with a "no answer".
 const SUGGESTIONS: usize = 5;
 
@@ -356,7 +358,9 @@ impl Engine {
             return Ok(whole);
         }
         let mut best = whole;
-        for &i in &direct {
+        // Each reading is a pass of the model: the last few questions of a
+        // post, where it usually asks what it came for.
+        for &i in direct.iter().rev().take(MAX_READINGS) {
             let mut part = Vec::new();
             if i > 0 && sentences[i - 1].by_reference {
                 part.push(sentences[i - 1].clone());
