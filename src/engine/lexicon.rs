@@ -107,6 +107,10 @@ pub const DERIVATIONAL_SUFFIXES: &[&str] = &[
     "ability", "ibility", "able", "ible", "ness", "ment", "ful", "less", "ity",
 ];
 
+/// Endings that make another form of a word ("risk" + "y", "mean" + "t"):
+/// a real English word is only ever read as another form of itself.
+pub const INFLECTIONS: &[&str] = &["s", "es", "y", "ly", "ing", "ed", "t", "er", "ers", "est"];
+
 /// The lists, stemmed like the index.
 #[derive(Debug, Default)]
 pub struct Lexicon {

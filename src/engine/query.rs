@@ -14,7 +14,7 @@ use tantivy::{Searcher, Term};
 
 use super::analysis::{words, Word};
 use super::index::Fields;
-use super::lexicon::{Lexicon, DERIVATIONAL_SUFFIXES};
+use super::lexicon::{Lexicon, DERIVATIONAL_SUFFIXES, INFLECTIONS};
 use super::semantic::Embedder;
 use super::spelling::{Correction, Speller};
 use super::weights::Weights;
@@ -575,9 +575,8 @@ impl Planner<'_> {
 /// term the word with one ("clean": "cleans"; "meant": "mean"), or the same letters with two
 /// swapped ("centre": "center"). "needle" is not "need", nor "online" "onli".
 fn another_form(word: &str, term: &str) -> bool {
-    const ENDINGS: &[&str] = &["s", "es", "y", "ly", "ing", "ed", "t", "er", "ers", "est"];
     if let Some(ending) = word.strip_prefix(term) {
-        return ENDINGS.contains(&ending);
+        return INFLECTIONS.contains(&ending);
     }
     if term.starts_with(word) {
         return true;
