@@ -201,6 +201,23 @@ fn the_tenth_held_out_set_holds_up() {
     bars.hold("tests/fixtures/tenth-holdout.toml");
 }
 
+/// The eleventh held-out set (tests/fixtures/eleventh-holdout.toml), written
+/// blind in session 12 by a helper (a moderator's typical week: half plain
+/// short questions, a third with some context, the rest long posts), and
+/// first run at the end of that session, after every change: hit@1 0.773,
+/// hit@3 0.84, false no-answer 0.053, near no-answer 0.73. Held there.
+#[test]
+fn the_eleventh_held_out_set_holds_up() {
+    let bars = HeldOutBars {
+        hit_at_1: 0.77,
+        hit_at_3: 0.84,
+        false_no_answer: 0.06,
+        no_answer: 0.8,
+        near_no_answer: 0.73,
+    };
+    bars.hold("tests/fixtures/eleventh-holdout.toml");
+}
+
 /// Real questions from public forums (tests/fixtures/forum-real.toml, 13
 /// found in the stored pages, 10 of them on things the articles do not
 /// answer). Too few for a rate; held so that no change loses ground: the
@@ -261,7 +278,7 @@ impl HeldOutBars {
     }
 }
 
-/// Members want the one right passage: across the twelve sets, answers
+/// Members want the one right passage: across the thirteen sets, answers
 /// quote at most 1.4 passages on average (issue 7 asks ≤ 1.6),
 /// and every quoted passage has its answering sentence marked inside its
 /// text.
@@ -282,6 +299,7 @@ fn answers_quote_few_passages_with_the_answer_marked() {
         repo().join("tests/fixtures/eighth-holdout.toml"),
         repo().join("tests/fixtures/ninth-holdout.toml"),
         repo().join("tests/fixtures/tenth-holdout.toml"),
+        repo().join("tests/fixtures/eleventh-holdout.toml"),
     ] {
         let text = std::fs::read_to_string(set).unwrap();
         let cases: toml::Value = toml::from_str(&text).unwrap();
