@@ -26,7 +26,7 @@ pub mod weights;
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use serde::Deserialize;
 use tantivy::collector::TopDocs;
@@ -108,6 +108,8 @@ impl EngineSettings {
 
 /// Passages taken from each side (lexical, dense) before fusion.
 const CANDIDATES: usize = 12;
+/// Verdicts an engine remembers (the last questions asked).
+pub const REMEMBERED: usize = 512;
 /// Questions of one post read one at a time, at most.
 const MAX_READINGS: usize = 3;
 /// Topics listed with a "no answer".
@@ -134,6 +136,8 @@ pub struct Engine {
     settings: EngineSettings,
     report: BuildReport,
     dense_report: DenseReport,
+    /// The verdicts of the last questions asked, by their cleaned text.
+    verdicts: Mutex<lru::LruCache<String, Verdict>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -233,6 +237,9 @@ impl Engine {
             settings,
             report,
             dense_report,
+            verdicts: Mutex::new(lru::LruCache::new(
+                std::num::NonZeroUsize::new(REMEMBERED).expect("not zero"),
+            )),
         };
         // Compile the triage patterns and touch the index once, so the first
         // member's question is as fast as the rest.
@@ -263,11 +270,38 @@ impl Engine {
     }
 
     /// Answers one question. Never fails: an index or model error is logged
-    /// and reads as "no answer" (urgent triage still runs first).
+    /// and reads as "no answer" (urgent triage still runs first). Members
+    /// repeat each other: the verdicts of the last [`REMEMBERED`] questions
+    /// are remembered (this engine's corpus never changes, so they stay
+    /// right), a failed search's never.
     pub fn ask(&self, question: &str) -> Verdict {
         let question = clean_question(question);
-        let urgent = triage(&question);
-        let explanation = self.explanation(&question);
+        let mut remembered = self.verdicts.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(verdict) = remembered.get(question.as_ref()) {
+            return verdict.clone();
+        }
+        drop(remembered);
+        let (explanation, searched) = self.explanation(&question);
+        let verdict = self.verdict(&question, &explanation);
+        if searched {
+            let mut remembered = self.verdicts.lock().unwrap_or_else(|e| e.into_inner());
+            remembered.put(question.into_owned(), verdict.clone());
+        }
+        verdict
+    }
+
+    /// [`Engine::ask`] without the remembered verdicts: the engine's whole
+    /// work for a question (its vector may still come from the model's
+    /// cache), for benchmarks.
+    pub fn ask_afresh(&self, question: &str) -> Verdict {
+        let question = clean_question(question);
+        let (explanation, _) = self.explanation(&question);
+        self.verdict(&question, &explanation)
+    }
+
+    /// The verdict on a question, from its explanation.
+    fn verdict(&self, question: &str, explanation: &Explanation) -> Verdict {
+        let urgent = triage(question);
         let hits = explanation.quoted();
         match urgent {
             Some(kind) => Verdict::Urgent {
@@ -286,30 +320,34 @@ impl Engine {
     /// signals and its fused rank, and why the verdict is what it is, for
     /// `ask --explain`.
     pub fn explain(&self, question: &str) -> Explanation {
-        self.explanation(&clean_question(question))
+        self.explanation(&clean_question(question)).0
     }
 
     /// The explanation of a question. A search that fails or panics inside
     /// the index means the index was damaged after it was opened: it is
     /// rebuilt from the corpus and the question asked again, once.
-    fn explanation(&self, question: &str) -> Explanation {
+    /// With it, whether the search ran (a failed one explains nothing).
+    fn explanation(&self, question: &str) -> (Explanation, bool) {
         let err = match self.guarded_gather(question) {
-            Ok(explanation) => return explanation,
+            Ok(explanation) => return (explanation, true),
             Err(SearchError::Model(err)) => {
                 tracing::error!(error = %err, "search failed");
-                return Explanation::default();
+                return (Explanation::default(), false);
             }
             Err(err) => err,
         };
         tracing::warn!(error = %err, "search failed; rebuilding the index");
         if let Err(err) = self.repair() {
             tracing::error!(error = %err, "index rebuild failed");
-            return Explanation::default();
+            return (Explanation::default(), false);
         }
-        self.guarded_gather(question).unwrap_or_else(|err| {
-            tracing::error!(error = %err, "search failed after a rebuild");
-            Explanation::default()
-        })
+        match self.guarded_gather(question) {
+            Ok(explanation) => (explanation, true),
+            Err(err) => {
+                tracing::error!(error = %err, "search failed after a rebuild");
+                (Explanation::default(), false)
+            }
+        }
     }
 
     fn guarded_gather(&self, question: &str) -> Result<Explanation, SearchError> {
@@ -537,12 +575,9 @@ mod tests {
         (index, engine)
     }
 
-    #[test]
-    fn a_search_that_fails_inside_the_index_rebuilds_it_and_answers() {
-        let (_dir, engine) = shipped();
-        // Swap in a reader of an index with another schema: one document, no
-        // passage column. Searching it fails (or panics) inside tantivy,
-        // as a damaged index would after it was opened.
+    /// A reader of an index with another schema: searching it fails inside
+    /// tantivy, as a damaged index would after it was opened.
+    fn broken_reader() -> IndexReader {
         let mut builder = tantivy::schema::Schema::builder();
         let text = builder.add_text_field("other", tantivy::schema::TEXT);
         let broken = tantivy::Index::create_in_ram(builder.build());
@@ -551,7 +586,38 @@ mod tests {
             .add_document(tantivy::doc!(text => "tysabri given every four weeks"))
             .unwrap();
         writer.commit().unwrap();
-        *engine.reader.write().unwrap() = broken.reader().unwrap();
+        broken.reader().unwrap()
+    }
+
+    #[test]
+    fn a_question_asked_before_is_answered_from_its_remembered_verdict() {
+        let (_dir, engine) = shipped();
+        let first = engine.ask("How often is Ocrevus given?");
+        assert!(!first.hits().is_empty());
+        *engine.reader.write().unwrap() = broken_reader();
+        // Remembered: no search, so the broken index is not even read.
+        let again = engine.ask("How often is Ocrevus given?");
+        assert_eq!(format!("{again:?}"), format!("{first:?}"));
+        assert_ne!(
+            engine.reader.read().unwrap().searcher().num_docs() as usize,
+            engine.passages().len(),
+            "no rebuild was needed"
+        );
+        // Spelt otherwise, it is searched (and the index repaired).
+        assert_eq!(
+            engine.ask("how often is ocrevus given").hits()[0]
+                .passage
+                .id,
+            first.hits()[0].passage.id
+        );
+    }
+
+    #[test]
+    fn a_search_that_fails_inside_the_index_rebuilds_it_and_answers() {
+        let (_dir, engine) = shipped();
+        // Swap in a reader of an index with another schema: one document, no
+        // passage column. Searching it fails (or panics) inside tantivy.
+        *engine.reader.write().unwrap() = broken_reader();
         let verdict = engine.ask("How often is Tysabri given?");
         assert!(
             verdict
