@@ -326,7 +326,8 @@ impl Engine {
     /// The explanation of a question. A search that fails or panics inside
     /// the index means the index was damaged after it was opened: it is
     /// rebuilt from the corpus and the question asked again, once.
-    /// With it, whether the search ran (a failed one explains nothing).
+    /// With it, whether the verdict may be remembered: not when the model
+    /// failed or the index could not be rebuilt (the next ask tries again).
     fn explanation(&self, question: &str) -> (Explanation, bool) {
         let err = match self.guarded_gather(question) {
             Ok(explanation) => return (explanation, true),
@@ -343,9 +344,11 @@ impl Engine {
         }
         match self.guarded_gather(question) {
             Ok(explanation) => (explanation, true),
+            // The index is fresh, so the question itself fails: remembered
+            // as "no answer", so that asking it again rebuilds nothing.
             Err(err) => {
                 tracing::error!(error = %err, "search failed after a rebuild");
-                (Explanation::default(), false)
+                (Explanation::default(), true)
             }
         }
     }
@@ -377,11 +380,12 @@ impl Engine {
     }
 
     /// Both sides' candidates, fused and judged. A post that asks several
-    /// things ("Is Ocrevus a chemo? How often is it given? Would it suit
-    /// me?") and is not answered as a whole is also read one question at a
-    /// time (with the sentence a question points back at), and the reading
-    /// whose best passage is surest wins: one answerable question is not
-    /// refused for the others' words.
+    /// things ("What does plasma exchange involve? Is it covered by my
+    /// health plan? Do I need a referral?") and is not answered as a whole
+    /// is also read one question at a time (with the sentence a question
+    /// points back at; the other questions' words stay, as its context),
+    /// and the reading whose best passage is surest wins: one answerable
+    /// question is not refused for the others' words.
     fn gather(&self, question: &str) -> Result<Explanation, SearchError> {
         let sentences = asking::asking_sentences(question);
         let whole = self.gather_asking(question, sentences.clone(), true)?;
@@ -404,9 +408,11 @@ impl Engine {
                 part.push(sentences[i - 1].clone());
             }
             part.push(sentences[i].clone());
-            let one = self.gather_asking(question, Some(part), false)?;
-            if one.best_confidence() > best.best_confidence() {
-                best = one;
+            match self.gather_asking(question, Some(part), false) {
+                Ok(one) if one.best_confidence() > best.best_confidence() => best = one,
+                Ok(_) => {}
+                // The whole post's reading stands.
+                Err(err) => tracing::warn!(error = %err, "one question of a post not read"),
             }
         }
         Ok(best)
@@ -452,7 +458,7 @@ impl Engine {
         // rest of it names: "My neuro wants me on Ocrevus. How are the first
         // doses done?" asks about Ocrevus.
         let mut asked = asking::joined(question, sentences.as_deref());
-        let asked_words = asked.split_whitespace().count();
+        let asked_words = words(&asked);
         for (wrong, right) in &plan.respelt {
             asked = spelling::respell(&asked, wrong, right);
         }
@@ -495,11 +501,7 @@ impl Engine {
             concept_vectors: &concept_vectors,
             weights: self.weights,
             // One question read alone is as long as its own words.
-            words: if whole {
-                question.split_whitespace().count()
-            } else {
-                asked_words
-            },
+            words: if whole { words(question) } else { asked_words },
         };
         Ok(context.judge(plan.clone(), &lexical, &dense))
     }
@@ -534,6 +536,14 @@ enum SearchError {
     Model(#[from] ModelError),
     #[error("the index search panicked")]
     Panicked,
+}
+
+/// How many words a message has: runs of text with a letter or digit in
+/// them (a row of dots is no words).
+fn words(text: &str) -> usize {
+    text.split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count()
 }
 
 /// Makes any member text safe to analyse: no control characters, straight

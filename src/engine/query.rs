@@ -571,15 +571,19 @@ impl Planner<'_> {
 }
 
 /// Whether `term` (a stem of the corpus) is another form of the real word
-/// `word`: the word is the term with an ending ("risky": "risk"), or the
-/// term the word with one ("clean": "cleans"; "meant": "mean"), or the same letters with two
-/// swapped ("centre": "center"). "needle" is not "need", nor "online" "onli".
+/// `word`: one is the other with an inflection's ending ("risky": "risk";
+/// "meant": "mean"; "clean": "cleans"), or they are the same letters with
+/// two swapped ("centre": "center"). "needle" is not "need", nor "online"
+/// "onli".
 fn another_form(word: &str, term: &str) -> bool {
+    // A form of a word of four letters or more ("need" + "le" is no form;
+    // "ne" + "ed" is too short to tell).
+    let long_enough = |stem: &str| stem.chars().count() >= 4;
     if let Some(ending) = word.strip_prefix(term) {
-        return INFLECTIONS.contains(&ending);
+        return long_enough(term) && INFLECTIONS.contains(&ending);
     }
-    if term.starts_with(word) {
-        return true;
+    if let Some(ending) = term.strip_prefix(word) {
+        return long_enough(word) && INFLECTIONS.contains(&ending);
     }
     let (a, b): (Vec<char>, Vec<char>) = (word.chars().collect(), term.chars().collect());
     let differ: Vec<usize> = (0..a.len().min(b.len()))
@@ -736,6 +740,8 @@ mod tests {
         }
         for (word, term) in [
             ("needle", "need"),
+            ("need", "needl"),
+            ("need", "ne"),
             ("online", "onli"),
             ("literally", "later"),
             ("discord", "disord"),

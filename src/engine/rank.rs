@@ -86,12 +86,10 @@ pub struct Explanation {
 }
 
 impl Explanation {
-    /// The confidence of the best candidate that may be quoted (0 if none).
+    /// The confidence of the passage this reading's verdict is judged on:
+    /// the first by fused score (0 if none).
     pub fn best_confidence(&self) -> f32 {
-        self.candidates
-            .first()
-            .filter(|c| !c.other_drug)
-            .map_or(0.0, |c| c.confidence)
+        self.candidates.first().map_or(0.0, |c| c.confidence)
     }
 
     /// The passages to quote, best first.

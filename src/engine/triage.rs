@@ -44,11 +44,11 @@ static SELF_HARM: LazyLock<Regex> = LazyLock::new(|| {
         r"don'?t want to (live|be alive|be here)|can'?t go on|",
         // thinking of others without them, or of the means
         r"(better|happier|easier) off without me|(better|happier) off if i (was|were|wasn'?t|weren'?t) (gone|dead|here|around)|",
-        r"(don'?t|do not|never) want to wake up|wish i (could )?(never )?(wake|woke) up|",
-        r"no (point|reason) (in )?(living|being alive|carrying on|going on)|",
-        r"(pills|tablets|meds)( are| were| all)* (lined up|saved up|stockpiled)|overdos\w*|",
-        r"(saved|saving|stockpil\w*|hoard\w*) (up )?(all )?(my |the )?(pills|tablets|meds)|",
-        r"(take|taking|swallow|swallowing) (all|all of|the whole|a bottle of) (my|the|these|those) (pills|tablets|meds))\b"
+        r"(don'?t|do not|never) want to wake up|wish i (could )?never (wake|woke) up|",
+        r"no (point|reason) (in )?(living|being alive)|",
+        r"(pills|tablets|meds)( are| were| all)* (lined up|stockpiled)|(stockpil\w*|hoard\w*) (all )?(my |the )?(pills|tablets|meds)|",
+        r"(i|i've|ive|i have|i just) (took|taken|had) an overdose|(i|i've|ive|i have|i just) (overdosed|od'?d)|",
+        r"(thinking of|thinking about|going to|gonna|want to|wanna|about to) (overdos\w*|(take|taking|swallow|swallowing) ((all|all of|the whole|a bottle of) (my|the|these|those|them)|(them|these|those) all)))\b"
     ))
 });
 
@@ -57,6 +57,7 @@ static EMERGENCY: LazyLock<Regex> = LazyLock::new(|| {
         // breathing
         r"\b((can ?not|can'?t|couldn'?t|unable to|hard to|struggling to|trouble|difficulty|difficult|hard time|problems?) ",
         r"(to )?(breathe|breath|breathing)|short(ness)? of breath|(not|isn'?t|stopped|stop) breathing|gasping|choking|",
+        r"could ?not (breathe|breath)|",
         r"(throat|airway)s? (is |are |feels? |keeps? )?(closing|tight|tightening|swelling|swollen|swelled)|closing up|",
         // swelling of face, lips, tongue, throat
         r"(face|lips?|tongue|throat|mouth|eyes?|eyelids?)( is| are| has| have| keeps?| started)? (swell\w*|swollen|puff\w*)|",
@@ -117,13 +118,71 @@ fn fold(question: &str) -> String {
     spaced.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Words that, just before a sign, say it is absent ("*no* trouble
-/// breathing", "*without* chest pain", "didn't have *any* swelling").
-static NEGATED: LazyLock<Regex> = LazyLock::new(|| {
+/// Words that, just before a sign in the same clause, say it is absent
+/// ("*no* trouble breathing", "*without* chest pain", "I'm *not having*
+/// any chest pain").
+static ABSENT: LazyLock<Regex> = LazyLock::new(|| {
+    regex(concat!(
+        r"\b(no|nor|without|",
+        r"(not|never|don'?t|didn'?t|doesn'?t|haven'?t|hasn'?t|hadn'?t|wasn'?t|isn'?t|aren'?t) ",
+        r"(have|having|had|get|getting|got|feel|feeling|felt|notice|noticed)( any)?)$"
+    ))
+});
+
+/// A sign that says its own "not" ("can't breathe", "not breathing",
+/// "won't stop bleeding") is never read as absent.
+static SAYS_NOT: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"\b(no|not|without|never|nor|any|(don'?t|didn'?t|doesn'?t|haven'?t|hasn'?t|hadn'?t|wasn'?t|isn'?t) (have|had|get|got|feel|felt|notice|noticed|see|saw))$",
+        r"^(can|cannot|can't|cant|could|couldn't|couldnt|unable|not|isn't|isnt|won't|wont|stopped|stop)\b",
     )
 });
+
+/// "can't stand up *without* fainting": the "without" of a thing that
+/// cannot be done is no absence.
+static CANNOT: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"\b(can ?not|can'?t|couldn'?t|could not|unable to)\b"));
+
+/// Whether every sign the question names is said to be absent, each in its
+/// own clause ("itchy, no trouble breathing, just annoyed"). A sign that
+/// only matches across a clause's end, or any sign not so negated, is a
+/// report of it.
+fn every_sign_absent(question: &str) -> bool {
+    let clauses = fold_clauses(question);
+    let mut any = false;
+    for clause in clauses.split(" | ") {
+        for m in EMERGENCY.find_iter(clause) {
+            any = true;
+            let before = clause[..m.start()].trim_end();
+            let absent = !SAYS_NOT.is_match(m.as_str())
+                && ABSENT.is_match(before)
+                && !(before.ends_with("without") && CANNOT.is_match(before));
+            if !absent {
+                return false;
+            }
+        }
+    }
+    any
+}
+
+/// [`fold`], keeping where a clause ends (. , ; : ! ?) as " | ".
+fn fold_clauses(question: &str) -> String {
+    let marked: String = question
+        .chars()
+        .map(|c| {
+            if matches!(c, '.' | ',' | ';' | ':' | '!' | '?') {
+                '|'
+            } else {
+                c
+            }
+        })
+        .collect();
+    marked
+        .split('|')
+        .map(fold)
+        .filter(|c| !c.is_empty())
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
 
 /// The emergency the question describes, if any.
 pub fn triage(question: &str) -> Option<UrgentKind> {
@@ -133,9 +192,7 @@ pub fn triage(question: &str) -> Option<UrgentKind> {
     }
     // A sign said to be absent ("no trouble breathing, just itchy") is no
     // report of it; any other mention of one is.
-    let reported = EMERGENCY
-        .find_iter(&text)
-        .any(|m| !NEGATED.is_match(text[..m.start()].trim_end()));
+    let reported = EMERGENCY.is_match(&text) && !every_sign_absent(question);
     if reported && (EXPERIENCE.is_match(&text) || !GENERAL.is_match(&text)) {
         return Some(UrgentKind::Medical);
     }
@@ -177,6 +234,14 @@ mod tests {
             "my son isn't breathing properly",
             "no, I can't breathe",
             "not sure what's happening but my throat is closing",
+            "No. Can't breathe",
+            "no cant breathe",
+            "No! Not breathing!",
+            "worried or not, chest pain now",
+            "Ocrevus or not? throat closing up",
+            "I can't stand up without fainting",
+            "i could not breathe after the drip",
+            "no rash, but my throat is closing",
         ];
         for q in urgent {
             assert_eq!(triage(q), Some(UrgentKind::Medical), "{q}");
@@ -200,8 +265,23 @@ mod tests {
             "i keep thinking i don't want to wake up tomorrow",
             "i took an overdose an hour ago",
             "there's no point in living like this anymore",
+            "i'm thinking about taking all of my pills tonight",
+            "i just took an overdose",
         ] {
             assert_eq!(triage(q), Some(UrgentKind::SelfHarm), "{q}");
+        }
+    }
+
+    #[test]
+    fn ordinary_questions_about_pills_and_waking_are_not_a_cry_for_help() {
+        for q in [
+            "I wish I could wake up without this fatigue",
+            "should I take all my meds on infusion day?",
+            "can you overdose on steroids?",
+            "no point in going on ocrevus if it doesn't work?",
+            "my pills are saved up in the cupboard for the trip",
+        ] {
+            assert_eq!(triage(q), None, "{q}");
         }
     }
 

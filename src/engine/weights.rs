@@ -34,9 +34,11 @@ pub struct Weights {
     /// lowers both coverage and similarity for a passage that answers it
     /// just as well. Up to `bar_free_words` words the bar is
     /// `evidence_bar`; beyond, it falls by `bar_per_length` for each
-    /// e-fold of length (20 words: −0.18; 40 words: −0.32).
+    /// e-fold of length (20 words: −0.18; 40 words: −0.32), to at most
+    /// `bar_most_words`' (60 words: −0.40).
     pub bar_free_words: f32,
     pub bar_per_length: f32,
+    pub bar_most_words: f32,
     /// Below this confidence the verdict is "no answer".
     pub min_confidence: f32,
     /// A further passage must reach this share of the best fused score...
@@ -117,6 +119,7 @@ impl Weights {
         confidence_slope: 8.0,
         bar_free_words: 8.0,
         bar_per_length: 0.2,
+        bar_most_words: 60.0,
         min_confidence: 0.5,
         extra_passage_ratio: 0.85,
         extra_passage_similarity: 0.05,
@@ -179,9 +182,11 @@ impl Weights {
         1.0 / (1.0 + (-(evidence - bar) * self.confidence_slope).exp())
     }
 
-    /// How much longer than `bar_free_words` a message is, in e-folds.
+    /// How much longer than `bar_free_words` a message is, in e-folds, up
+    /// to `bar_most_words` (padding a message never lowers the bar more).
     fn length_factor(&self, words: usize) -> f32 {
-        (words as f32 / self.bar_free_words).ln().max(0.0)
+        let words = (words as f32).min(self.bar_most_words);
+        (words / self.bar_free_words).ln().max(0.0)
     }
 }
 

@@ -371,6 +371,18 @@ fn a_post_that_asks_several_things_is_answered_for_the_one_the_articles_cover() 
 }
 
 #[test]
+fn padding_a_question_does_not_lower_the_bar() {
+    // A long message meets a lower bar; a row of dots is no length.
+    for question in [
+        "can I drink coffee before my infusion?",
+        "can I get a tattoo after lemtrada",
+    ] {
+        assert_not_covered(question);
+        assert_not_covered(&format!("{question}{}", " .".repeat(150)));
+    }
+}
+
+#[test]
 fn a_passage_about_another_drug_is_never_quoted_for_a_drug_the_question_names() {
     for (question, drug) in [
         ("how often do you get tysabri", "Tysabri"),
