@@ -104,15 +104,8 @@ fn points_back(sentence: &str) -> bool {
         })
 }
 
-/// The asking sentences of a message, joined: what the sentence model reads.
-pub fn asking_text(text: &str) -> std::borrow::Cow<'_, str> {
-    match asking_sentences(text) {
-        None => text.into(),
-        Some(sentences) => joined(text, Some(&sentences)).into(),
-    }
-}
-
-/// The given sentences of a message, joined (`None`: the whole message).
+/// The given sentences of a message, joined (`None`: the whole message):
+/// what the sentence model reads.
 pub fn joined(text: &str, sentences: Option<&[Asking]>) -> String {
     match sentences {
         None => text.to_string(),
@@ -128,6 +121,11 @@ pub fn joined(text: &str, sentences: Option<&[Asking]>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The asking sentences of a message, joined.
+    fn asking_text(text: &str) -> String {
+        joined(text, asking_sentences(text).as_deref())
+    }
 
     #[test]
     fn the_asking_sentences_of_a_long_post_are_found() {

@@ -12,7 +12,6 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::analysed::{AnalysedPassage, StemTable};
-pub use super::asking::asking_text;
 use super::passage::Passage;
 use super::query::{Concept, QueryPlan, Recognised};
 use super::semantic::dense::DenseIndex;

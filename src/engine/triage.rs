@@ -147,10 +147,9 @@ static CANNOT: LazyLock<Regex> =
 /// only matches across a clause's end, or any sign not so negated, is a
 /// report of it.
 fn every_sign_absent(question: &str) -> bool {
-    let clauses = fold_clauses(question);
     let mut any = false;
-    for clause in clauses.split(" | ") {
-        for m in EMERGENCY.find_iter(clause) {
+    for clause in question.split(['.', ',', ';', ':', '!', '?']).map(fold) {
+        for m in EMERGENCY.find_iter(&clause) {
             any = true;
             let before = clause[..m.start()].trim_end();
             let absent = !SAYS_NOT.is_match(m.as_str())
@@ -162,26 +161,6 @@ fn every_sign_absent(question: &str) -> bool {
         }
     }
     any
-}
-
-/// [`fold`], keeping where a clause ends (. , ; : ! ?) as " | ".
-fn fold_clauses(question: &str) -> String {
-    let marked: String = question
-        .chars()
-        .map(|c| {
-            if matches!(c, '.' | ',' | ';' | ':' | '!' | '?') {
-                '|'
-            } else {
-                c
-            }
-        })
-        .collect();
-    marked
-        .split('|')
-        .map(fold)
-        .filter(|c| !c.is_empty())
-        .collect::<Vec<_>>()
-        .join(" | ")
 }
 
 /// The emergency the question describes, if any.
