@@ -43,7 +43,8 @@ static SELF_HARM: LazyLock<Regex> = LazyLock::new(|| {
         r"self[- ]?harm\w*|(hurt|hurting|harm|harming|cut|cutting) my ?self|no reason to (live|go on)|",
         r"don'?t want to (live|be alive|be here)|can'?t go on|",
         // thinking of others without them, or of the means
-        r"(better|happier|easier) off without me|(better|happier) off if i (was|were|wasn'?t|weren'?t) (gone|dead|here|around)|",
+        r"(better|happier|easier) off without me|(better|happier|easier) off if i (just |simply )?(was|were|wasn'?t|weren'?t)( not)? (gone|dead|here|around|alive)|",
+        r"i (just )?(wasn'?t|weren'?t|won'?t be|wouldn'?t be) (around|here|alive) any ?(more|longer)|",
         r"(don'?t|do not|never) want to wake up|wish i (could )?never (wake|woke) up|",
         r"no (point|reason) (in )?(living|being alive)|",
         r"(pills|tablets|meds)( are| were| all)* (lined up|stockpiled)|(stockpil\w*|hoard\w*) (all )?(my |the )?(pills|tablets|meds)|",
@@ -58,6 +59,9 @@ static EMERGENCY: LazyLock<Regex> = LazyLock::new(|| {
         r"\b((can ?not|can'?t|couldn'?t|unable to|hard to|struggling to|trouble|difficulty|difficult|hard time|problems?) ",
         r"(to )?(breathe|breath|breathing)|short(ness)? of breath|(not|isn'?t|stopped|stop) breathing|gasping|choking|",
         r"could ?not (breathe|breath)|",
+        r"(struggl\w*|fight\w*|gasp\w*|can ?not|can'?t|couldn'?t|unable to|hard to|trouble|difficulty) (to |for )?",
+        r"((get|getting|catch|catching|take|taking|draw|drawing) )?(a |my |any |enough )?(breath|air)|",
+        r"(lips?|face|skin|fingers?|fingertips) ((is|are|look|looks|looking|went|gone|going|turned|turning) )*(a bit |slightly |kind of |kinda )?blue|",
         r"(throat|airway)s? (is |are |feels? |keeps? )?(closing|tight|tightening|swelling|swollen|swelled)|closing up|",
         // swelling of face, lips, tongue, throat
         r"(face|lips?|tongue|throat|mouth|eyes?|eyelids?)( is| are| has| have| keeps?| started)? (swell\w*|swollen|puff\w*)|",
@@ -65,6 +69,7 @@ static EMERGENCY: LazyLock<Regex> = LazyLock::new(|| {
         // chest pain
         r"chest ((is|feels|gets|got|went) )?((really|very|so|super|quite|too|a bit|kind of|kinda) )?(pains?|hurts?|hurting|tightness|tight|pressure)|",
         r"pain in (my|the|his|her) chest|heart attack|",
+        r"chest( [\w']+){0,5} (crush\w*|squeez\w*|heavy|heaviness)|crushing (chest|pain)|(elephant|weight) (sitting )?on (my|his|her|the) chest|",
         // fainting and collapse
         r"faint(ed|ing)?|pass(ed|ing)? out|black(ed|ing)? out|collaps(e|ed|ing)|unconscious|unresponsive|won'?t wake|",
         // stroke signs
@@ -221,6 +226,16 @@ mod tests {
             "I can't stand up without fainting",
             "i could not breathe after the drip",
             "no rash, but my throat is closing",
+            "really struggling to get a breath in since the drip started",
+            "i can't catch my breath and it's getting worse",
+            "he's gasping for air",
+            "she is fighting for breath after her ocrevus",
+            "my chest feels like it's being crushed",
+            "my chest feels heavy and tight halfway through the infusion",
+            "crushing pain going down my left arm",
+            "it feels like an elephant on my chest",
+            "his lips look a bit blue",
+            "my fingertips are going blue",
         ];
         for q in urgent {
             assert_eq!(triage(q), Some(UrgentKind::Medical), "{q}");
@@ -246,6 +261,9 @@ mod tests {
             "there's no point in living like this anymore",
             "i'm thinking about taking all of my pills tonight",
             "i just took an overdose",
+            "everyone would be better off if I just wasn't around anymore",
+            "they'd all be easier off if i was gone",
+            "sometimes i think it'd be simpler if i wasn't here any more",
         ] {
             assert_eq!(triage(q), Some(UrgentKind::SelfHarm), "{q}");
         }
@@ -282,6 +300,11 @@ mod tests {
             "itchy rash the day after my drip, no trouble breathing, is that a reaction?",
             "red blotches after ocrevus but I didn't have any swelling, normal?",
             "woke up flushed and shivery, without chest pain or anything, should I tell the nurse?",
+            "I seem to catch every cold and chest infection going since novantrone",
+            "does lemtrada make it hard to get pregnant",
+            "the nurse wasn't around any more when I finished",
+            "my blue lemtrada leaflet says to drink water",
+            "is it normal to feel heavy legs after the drip",
             "",
         ] {
             let verdict = triage(q);
