@@ -142,6 +142,8 @@ fn write_explanation(engine: &Engine, question: &str, out: &mut dyn Write) -> Re
                 " other drug"
             } else if c.only_drug {
                 " only the drug"
+            } else if c.lacks_unit {
+                " not in the unit asked"
             } else {
                 ""
             },
@@ -170,6 +172,9 @@ fn describe(reason: &crate::engine::Reason) -> String {
         }
         Reason::OnlyTheDrug => {
             "no answer: the best passage has the drug asked of, but none of what is asked about it".into()
+        }
+        Reason::NotInTheUnit => {
+            "no answer: the question asks how many hours (or another unit), and the best passage gives nothing in it".into()
         }
         Reason::NothingNear => "no answer: nothing in the articles is near the question".into(),
     }

@@ -14,6 +14,7 @@ pub mod analysis;
 pub mod asking;
 pub mod index;
 pub mod lexicon;
+pub mod measure;
 pub mod passage;
 pub mod query;
 pub mod rank;

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::analysed::{AnalysedPassage, StemTable};
+use super::measure;
 use super::passage::Passage;
 use super::query::{Concept, QueryPlan, Recognised};
 use super::semantic::dense::DenseIndex;
@@ -43,6 +44,9 @@ pub struct Candidate {
     /// is no answer ("how many hours does a Tysabri infusion take"
     /// is not answered by the Tysabri schedule).
     pub only_drug: bool,
+    /// The question asks a measure in a unit ("how many hours") and this
+    /// passage gives nothing in it: it is no answer, however near.
+    pub lacks_unit: bool,
     /// For each concept of the plan, how this passage has it.
     pub concepts: Vec<ConceptMatch>,
 }
@@ -69,6 +73,9 @@ pub enum Reason {
     OtherDrug,
     /// The best passage has the drug asked of, but not what is asked.
     OnlyTheDrug,
+    /// The question asks a measure in a unit ("how many hours") that the
+    /// best passage gives nothing in.
+    NotInTheUnit,
     /// Nothing in the corpus is near the question.
     #[default]
     NothingNear,
@@ -210,6 +217,8 @@ impl Context<'_> {
                     confidence: 0.0,
                     other_drug: covered.missing_entity,
                     only_drug,
+                    lacks_unit: !self.plan.units.is_empty()
+                        && !measure::gives_any(&passage.text, &self.plan.units),
                     concepts: covered.concepts,
                 }
             })
@@ -235,7 +244,7 @@ impl Context<'_> {
         for c in &mut candidates {
             c.fused = w.fuse(c);
             c.hit.score = c.fused;
-            c.confidence = if c.other_drug || c.only_drug {
+            c.confidence = if c.other_drug || c.only_drug || c.lacks_unit {
                 0.0
             } else {
                 w.confidence(c, self.words)
@@ -258,6 +267,7 @@ impl Context<'_> {
             None => Reason::NothingNear,
             Some(best) if best.other_drug => Reason::OtherDrug,
             Some(best) if best.only_drug => Reason::OnlyTheDrug,
+            Some(best) if best.lacks_unit => Reason::NotInTheUnit,
             Some(best) if best.confidence >= w.min_confidence => Reason::Answered {
                 confidence: best.confidence,
                 margin,

@@ -172,6 +172,25 @@ fn a_schedule_question_quotes_the_schedule_alone_with_its_answer_marked() {
 }
 
 #[test]
+fn a_measure_asked_in_hours_is_not_answered_by_a_schedule_in_days() {
+    let dir = TestDir::with_shipped_corpus();
+    let reading = |question: &str| -> serde_json::Value {
+        let out = dir.run(&["ask", "--explain", "--json", question]);
+        let first = out.ok().lines().next().unwrap_or_default().to_string();
+        serde_json::from_str(&first).unwrap()
+    };
+    let hours = reading("roughly how many hours is one Lemtrada drip?");
+    assert_eq!(hours["reason"]["reason"], "not_in_the_unit", "{hours}");
+    assert_eq!(hours["quoted"], 0, "{hours}");
+    let days = reading("how many days does the first Lemtrada course last?");
+    assert_eq!(days["reason"]["reason"], "answered", "{days}");
+    assert!(days["candidates"][0]["text"]
+        .as_str()
+        .unwrap()
+        .contains("five days"));
+}
+
+#[test]
 fn emergencies_lead_with_urgent_care_guidance() {
     let dir = TestDir::with_shipped_corpus();
     let out = dir.run(&["ask", "my throat is closing up and I can't breathe"]);
