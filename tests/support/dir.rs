@@ -89,10 +89,18 @@ fn output(mut command: Command, stdin: Option<&[u8]>) -> Output {
         command.stdin(Stdio::piped());
     }
     let mut child = command.spawn().expect("the binary starts");
-    if let Some(input) = stdin {
-        child.stdin.take().unwrap().write_all(input).unwrap();
-    }
+    // Written from another thread while this one reads: a long input whose
+    // answers fill the output pipe would otherwise block both for ever.
+    let writer = stdin.map(|input| {
+        let mut pipe = child.stdin.take().unwrap();
+        let input = input.to_vec();
+        std::thread::spawn(move || pipe.write_all(&input))
+    });
     let out = child.wait_with_output().unwrap();
+    // A child that stops early closes its input; what it printed is checked.
+    if let Some(writer) = writer {
+        let _ = writer.join();
+    }
     Output {
         code: out.status.code(),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
