@@ -174,7 +174,7 @@ fn describe(reason: &crate::engine::Reason) -> String {
             "no answer: the best passage has the drug asked of, but none of what is asked about it".into()
         }
         Reason::NotInTheUnit => {
-            "no answer: the question asks how many hours (or another unit), and the best passage gives nothing in it".into()
+            "no answer: the question asks a measure in a unit (how many hours, days…), and the best passage names no unit of that kind".into()
         }
         Reason::NothingNear => "no answer: nothing in the articles is near the question".into(),
     }

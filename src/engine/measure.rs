@@ -1,25 +1,61 @@
 //! A question that asks for a measure in a unit ("how *many hours* does an
-//! Ocrevus infusion take?", "how long is it, like *hours*?") is answered
-//! only by a passage that gives something in that unit: a schedule in
+//! Ocrevus infusion take?", "how long is it, like hours?") is answered
+//! only by a passage that names a unit of the same kind: a schedule in
 //! months says nothing of how many hours a drip lasts, however close its
-//! words are. This is a question shape, like "how often", read once per
-//! reading; the passage side is a word check on its text.
+//! words are. Units convert within their kind ("how many months between
+//! Tysabri infusions?" is answered by "every four weeks"), so the kinds are
+//! the clock (hours, minutes) and the calendar (days to years). Like the
+//! drug rule, it judges the best passage and does not reorder the others.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-/// Units of time, each with the forms members and articles write.
-const UNITS: &[(&str, &[&str])] = &[
-    ("hours", &["hour", "hours", "hr", "hrs", "hourly"]),
-    ("minutes", &["minute", "minutes", "min", "mins"]),
-    ("days", &["day", "days", "daily"]),
-    ("weeks", &["week", "weeks", "weekly", "wk", "wks"]),
-    ("months", &["month", "months", "monthly"]),
-    ("years", &["year", "years", "yearly", "yr", "yrs"]),
+/// A kind of unit: measures in one convert to the others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitKind {
+    /// Hours, minutes: how long a drip or a wait lasts.
+    Clock,
+    /// Days, weeks, months, years: schedules and courses.
+    Calendar,
+}
+
+/// The forms members and articles write each kind's units in.
+const UNITS: &[(UnitKind, &[&str])] = &[
+    (
+        UnitKind::Clock,
+        &[
+            "hour", "hours", "hr", "hrs", "hourly", "minute", "minutes", "mins",
+        ],
+    ),
+    (
+        UnitKind::Calendar,
+        &[
+            "day",
+            "days",
+            "daily",
+            "week",
+            "weeks",
+            "weekly",
+            "wk",
+            "wks",
+            "fortnight",
+            "fortnights",
+            "month",
+            "months",
+            "monthly",
+            "year",
+            "years",
+            "yearly",
+            "yr",
+            "yrs",
+        ],
+    ),
 ];
 
-fn any_unit() -> String {
+/// Every unit form, as a regex alternation.
+fn unit_forms_pattern() -> String {
     UNITS
         .iter()
         .flat_map(|(_, forms)| forms.iter())
@@ -28,79 +64,85 @@ fn any_unit() -> String {
         .join("|")
 }
 
-/// "how many hours (or minutes)", or a "how long" whose sentence names the
-/// unit it wants ("how long does it take, like hours?").
+/// "how many (more) hours (or minutes)", or a "how long" that says the
+/// unit it wants ("how long does it take, like hours?", "how long in
+/// minutes"); a unit elsewhere in a "how long" sentence is its story
+/// ("how long after my course, I finished 3 weeks ago?").
 static ASKED: LazyLock<Regex> = LazyLock::new(|| {
-    let unit = any_unit();
-    // "hours", "hours and minutes", "weeks or months"
+    let unit = unit_forms_pattern();
     let units = format!(r"(?:{unit})(?:\s*(?:or|and|/|,)\s*(?:{unit}))*");
     Regex::new(&format!(
-        r"\bhow many (?P<many>{units})\b|\bhow long\b[^.?!]*?\b(?P<long>{units})\b"
+        r"\bhow many (?:more )?(?P<many>{units})\b|\bhow long\b[^.?!]*?\b(?:like|in) (?:(?:a few|several|many|how many) )?(?P<long>{units})\b"
     ))
     .expect("the unit pattern is a constant checked by the tests")
 });
 
 static WORD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[a-z]+").expect("a constant pattern"));
 
-/// The units a question asks a measure in, by name ("hours"); empty when
-/// it asks for none.
-pub fn asked_units(question: &str) -> Vec<&'static str> {
+/// The kinds of unit a question asks a measure in; empty when it asks for
+/// none.
+pub fn asked_kinds(question: &str) -> Vec<UnitKind> {
     let lower = question.to_lowercase();
-    let mut units = Vec::new();
+    let mut kinds = Vec::new();
     for found in ASKED.captures_iter(&lower) {
         let asked = found
             .name("many")
             .or_else(|| found.name("long"))
             .map_or("", |m| m.as_str());
         for word in WORD.find_iter(asked) {
-            if let Some(unit) = unit_of(word.as_str()) {
-                if !units.contains(&unit) {
-                    units.push(unit);
+            if let Some(kind) = kind_of(word.as_str()) {
+                if !kinds.contains(&kind) {
+                    kinds.push(kind);
                 }
             }
         }
     }
-    units
+    kinds
 }
 
-fn unit_of(word: &str) -> Option<&'static str> {
+fn kind_of(word: &str) -> Option<UnitKind> {
     UNITS
         .iter()
         .find(|(_, forms)| forms.contains(&word))
-        .map(|(unit, _)| *unit)
+        .map(|(kind, _)| *kind)
 }
 
-/// Whether a passage's text gives something in one of these units.
-pub fn gives_any(text: &str, units: &[&str]) -> bool {
+/// Whether a passage's text names a unit of one of these kinds (a word
+/// check: "within the first two hours" names the clock).
+pub fn names_any(text: &str, kinds: &[UnitKind]) -> bool {
     let lower = text.to_lowercase();
     WORD.find_iter(&lower)
-        .filter_map(|w| unit_of(w.as_str()))
-        .any(|unit| units.contains(&unit))
+        .filter_map(|w| kind_of(w.as_str()))
+        .any(|kind| kinds.contains(&kind))
 }
 
 #[cfg(test)]
 mod tests {
+    use super::UnitKind::{Calendar, Clock};
     use super::*;
 
     #[test]
     fn a_measure_asked_in_a_unit_is_read() {
-        assert_eq!(
-            asked_units("How many hours does an Ocrevus infusion take?"),
-            ["hours"]
-        );
-        assert_eq!(
-            asked_units("how long is each one, like hrs? need to book work"),
-            ["hours"]
-        );
-        assert_eq!(
-            asked_units("how many weeks or months between each one"),
-            ["weeks", "months"]
-        );
-        assert_eq!(
-            asked_units("How long will I sit there, how many hours and minutes roughly?"),
-            ["hours", "minutes"]
-        );
-        assert_eq!(asked_units("how many days in a row is lemtrada"), ["days"]);
+        for (question, kinds) in [
+            (
+                "How many hours does an Ocrevus infusion take?",
+                &[Clock][..],
+            ),
+            (
+                "how long is each one, like hrs? need to book work",
+                &[Clock],
+            ),
+            ("how many weeks or months between each one", &[Calendar]),
+            (
+                "How long will I sit there, like how many hours and minutes roughly?",
+                &[Clock],
+            ),
+            ("how many days in a row is lemtrada", &[Calendar]),
+            ("how many more hours will the drip take", &[Clock]),
+            ("how long in minutes is the wait afterwards", &[Clock]),
+        ] {
+            assert_eq!(asked_kinds(question), kinds, "{question}");
+        }
     }
 
     #[test]
@@ -111,27 +153,30 @@ mod tests {
             "how long is a course of lemtrada",
             "how many infusion drugs are there",
             "how long? it has been two weeks",
+            "How long after my first Lemtrada course do I go back, I finished 3 weeks ago?",
+            "How long has Ocrevus been approved, a few years?",
+            "how long is the min gap between Ocrevus infusions?",
         ] {
-            assert!(asked_units(q).is_empty(), "{q}");
+            assert!(asked_kinds(q).is_empty(), "{q}");
         }
     }
 
     #[test]
-    fn a_passage_gives_a_unit_in_any_of_its_forms() {
-        let hours = ["hours"];
-        assert!(gives_any(
+    fn units_convert_within_their_kind() {
+        assert!(names_any(
             "within the first two hours of administration",
-            &hours
+            &[Clock]
         ));
-        assert!(gives_any("checked hourly", &hours));
-        assert!(!gives_any(
+        assert!(names_any("checked hourly", &[Clock]));
+        assert!(!names_any(
             "600-milligram infusions every six months",
-            &hours
+            &[Clock]
         ));
-        assert!(!gives_any("the chair is comfortable", &hours));
-        assert!(gives_any(
-            "600-milligram infusions every six months",
-            &["weeks", "months"]
+        assert!(!names_any("the chair is comfortable", &[Clock]));
+        // "How many months between Tysabri infusions?"
+        assert!(names_any(
+            "You receive this drug once every four weeks.",
+            &asked_kinds("How many months between Tysabri infusions?")
         ));
     }
 }

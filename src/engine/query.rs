@@ -117,9 +117,9 @@ pub struct QueryPlan {
     /// Misspelt question words and the lexicon's words they were read as
     /// ("offen", "often"): the sentence model reads them corrected too.
     pub respelt: Vec<(String, String)>,
-    /// The units the question asks a measure in ("how many *hours*"): a
-    /// passage that gives none in them does not answer it.
-    pub units: Vec<&'static str>,
+    /// The kinds of unit the question asks a measure in ("how many
+    /// *hours*"): a passage that names none of them does not answer it.
+    pub units: Vec<super::measure::UnitKind>,
 }
 
 impl QueryPlan {
@@ -271,7 +271,7 @@ impl Planner<'_> {
             cues: self.lexicon.cues_for(&stems),
             echo: dedup(stems.iter().map(|s| s.to_string())),
             respelt,
-            units: super::measure::asked_units(&super::asking::joined(question, asking.as_deref())),
+            units: super::measure::asked_kinds(&super::asking::joined(question, asking.as_deref())),
             ..QueryPlan::default()
         };
         let asking = asking_of_words(&found, asking);

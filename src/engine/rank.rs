@@ -41,11 +41,11 @@ pub struct Candidate {
     pub other_drug: bool,
     /// The question names a drug and asks something of it, and this
     /// passage has the drug but none of what is asked: the name alone
-    /// is no answer ("how many hours does a Tysabri infusion take"
-    /// is not answered by the Tysabri schedule).
+    /// is no answer ("Can children be given Tysabri?" is not answered
+    /// by the Tysabri schedule).
     pub only_drug: bool,
     /// The question asks a measure in a unit ("how many hours") and this
-    /// passage gives nothing in it: it is no answer, however near.
+    /// passage names no unit of that kind: it is no answer, however near.
     pub lacks_unit: bool,
     /// For each concept of the plan, how this passage has it.
     pub concepts: Vec<ConceptMatch>,
@@ -73,8 +73,8 @@ pub enum Reason {
     OtherDrug,
     /// The best passage has the drug asked of, but not what is asked.
     OnlyTheDrug,
-    /// The question asks a measure in a unit ("how many hours") that the
-    /// best passage gives nothing in.
+    /// The question asks a measure in a unit ("how many hours") and the
+    /// best passage names no unit of that kind.
     NotInTheUnit,
     /// Nothing in the corpus is near the question.
     #[default]
@@ -218,7 +218,7 @@ impl Context<'_> {
                     other_drug: covered.missing_entity,
                     only_drug,
                     lacks_unit: !self.plan.units.is_empty()
-                        && !measure::gives_any(&passage.text, &self.plan.units),
+                        && !measure::names_any(&passage.text, &self.plan.units),
                     concepts: covered.concepts,
                 }
             })

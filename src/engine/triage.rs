@@ -43,8 +43,10 @@ static SELF_HARM: LazyLock<Regex> = LazyLock::new(|| {
         r"self[- ]?harm\w*|(hurt|hurting|harm|harming|cut|cutting) my ?self|no reason to (live|go on)|",
         r"don'?t want to (live|be alive|be here)|can'?t go on|",
         // thinking of others without them, or of the means
-        r"(better|happier|easier) off without me|(better|happier|easier) off if i (just |simply )?(was|were|wasn'?t|weren'?t)( not)? (gone|dead|here|around|alive)|",
-        r"i (just )?(wasn'?t|weren'?t|won'?t be|wouldn'?t be) (around|here|alive) any ?(more|longer)|",
+        r"(better|happier|easier) off without me|",
+        r"(better|happier|easier|simpler) (off|for (everyone|everybody|them|all of them|my family)) if i'?m? (just |simply )?",
+        r"((was|were|wasn'?t|weren'?t)( not)? (gone|dead|here|around|alive)|gone|dead|died|disappeared)|",
+        r"if i (just )?(wasn'?t|weren'?t) (here|around|alive) any ?more|",
         r"(don'?t|do not|never) want to wake up|wish i (could )?never (wake|woke) up|",
         r"no (point|reason) (in )?(living|being alive)|",
         r"(pills|tablets|meds)( are| were| all)* (lined up|stockpiled)|(stockpil\w*|hoard\w*) (all )?(my |the )?(pills|tablets|meds)|",
@@ -59,9 +61,11 @@ static EMERGENCY: LazyLock<Regex> = LazyLock::new(|| {
         r"\b((can ?not|can'?t|couldn'?t|unable to|hard to|struggling to|trouble|difficulty|difficult|hard time|problems?) ",
         r"(to )?(breathe|breath|breathing)|short(ness)? of breath|(not|isn'?t|stopped|stop) breathing|gasping|choking|",
         r"could ?not (breathe|breath)|",
-        r"(struggl\w*|fight\w*|gasp\w*|can ?not|can'?t|couldn'?t|unable to|hard to|trouble|difficulty) (to |for )?",
-        r"((get|getting|catch|catching|take|taking|draw|drawing) )?(a |my |any |enough )?(breath|air)|",
-        r"(lips?|face|skin|fingers?|fingertips) ((is|are|look|looks|looking|went|gone|going|turned|turning) )*(a bit |slightly |kind of |kinda )?blue|",
+        r"(struggl\w*|fight\w*|gasp\w*) (to|for) (breathe|breath|air)|(barely|hardly) (breathe|breath)|hard for (me|him|her|them) to breathe|",
+        r"(can ?not|can'?t|couldn'?t|unable to|struggl\w* to|hard to|trouble|difficulty) ",
+        r"((get|getting|catch|catching|take|taking|draw|drawing) (a |my |any |enough )?breath|(get|getting|catch|catching) (enough |any )?air)|",
+        r"(lips?|face|mouth) ((is|are|has|have|look|looks|looking|went|gone|going|turned|turning) )*",
+        r"((a bit|slightly|kind of|kinda|very|really|quite|a little) )?(blue|bluish)|(blue|bluish) lips|",
         r"(throat|airway)s? (is |are |feels? |keeps? )?(closing|tight|tightening|swelling|swollen|swelled)|closing up|",
         // swelling of face, lips, tongue, throat
         r"(face|lips?|tongue|throat|mouth|eyes?|eyelids?)( is| are| has| have| keeps?| started)? (swell\w*|swollen|puff\w*)|",
@@ -69,7 +73,9 @@ static EMERGENCY: LazyLock<Regex> = LazyLock::new(|| {
         // chest pain
         r"chest ((is|feels|gets|got|went) )?((really|very|so|super|quite|too|a bit|kind of|kinda) )?(pains?|hurts?|hurting|tightness|tight|pressure)|",
         r"pain in (my|the|his|her) chest|heart attack|",
-        r"chest( [\w']+){0,5} (crush\w*|squeez\w*|heavy|heaviness)|crushing (chest|pain)|(elephant|weight) (sitting )?on (my|his|her|the) chest|",
+        r"chest (is |feels |felt |feeling |went )?(like )?(it'?s |it is |its )?(being )?(crush\w*|squeez\w*|heavy)|",
+        r"(tightness|heaviness|pressure|crushing|squeezing) (in|on) (my|the|his|her) chest|crushing (chest|pain)|",
+        r"(elephant|weight) (sitting )?on (my|his|her|the) chest|",
         // fainting and collapse
         r"faint(ed|ing)?|pass(ed|ing)? out|black(ed|ing)? out|collaps(e|ed|ing)|unconscious|unresponsive|won'?t wake|",
         // stroke signs
@@ -235,7 +241,12 @@ mod tests {
             "crushing pain going down my left arm",
             "it feels like an elephant on my chest",
             "his lips look a bit blue",
-            "my fingertips are going blue",
+            "she's got blue lips",
+            "his lips have gone blue",
+            "fighting to breathe after the drip",
+            "i can barely breathe",
+            "heaviness in my chest since the infusion",
+            "tightness in my chest and my arm hurts",
         ];
         for q in urgent {
             assert_eq!(triage(q), Some(UrgentKind::Medical), "{q}");
@@ -263,6 +274,8 @@ mod tests {
             "i just took an overdose",
             "everyone would be better off if I just wasn't around anymore",
             "they'd all be easier off if i was gone",
+            "they'd be better off if I died",
+            "honestly it'd be easier for everyone if i was gone",
             "sometimes i think it'd be simpler if i wasn't here any more",
         ] {
             assert_eq!(triage(q), Some(UrgentKind::SelfHarm), "{q}");
@@ -305,6 +318,15 @@ mod tests {
             "the nurse wasn't around any more when I finished",
             "my blue lemtrada leaflet says to drink water",
             "is it normal to feel heavy legs after the drip",
+            "I won't be here any longer than 3 hours, right?",
+            "I'm moving so I won't be around any more, how do I transfer Tysabri?",
+            "Can I have Ocrevus with a chest infection and a heavy cold?",
+            "had my chest checked and they squeezed me in for Tysabri",
+            "the skin is a bit blue around the cannula",
+            "my fingers turned blue in the cold",
+            "I felt unable to air my worries with my neuro",
+            "I can't take air travel well, is the infusion centre close?",
+            "it would be easier if I wasn't here for the whole infusion",
             "",
         ] {
             let verdict = triage(q);

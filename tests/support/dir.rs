@@ -97,9 +97,15 @@ fn output(mut command: Command, stdin: Option<&[u8]>) -> Output {
         std::thread::spawn(move || pipe.write_all(&input))
     });
     let out = child.wait_with_output().unwrap();
-    // A child that stops early closes its input; what it printed is checked.
+    // A child that stops early closes its input (what it printed is
+    // checked); any other failure to write is the test's own.
     if let Some(writer) = writer {
-        let _ = writer.join();
+        match writer.join().expect("the input writer does not panic") {
+            Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => {
+                panic!("cannot write the child's input: {err}")
+            }
+            _ => {}
+        }
     }
     Output {
         code: out.status.code(),
