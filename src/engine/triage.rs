@@ -49,7 +49,8 @@ static SELF_HARM: LazyLock<Regex> = LazyLock::new(|| {
         r"if i (just )?(wasn'?t|weren'?t) (here|around|alive) any ?more|",
         r"(don'?t|do not|never) want to wake up|wish i (could )?never (wake|woke) up|",
         r"no (point|reason) (in )?(living|being alive)|",
-        r"(pills|tablets|meds)( are| were| all)* (lined up|stockpiled)|(stockpil\w*|hoard\w*) (all )?(my |the )?(pills|tablets|meds)|",
+        r"(pills|tablets|meds)( are| were| all)* (lined up|stockpiled|counted out)|",
+        r"(stop|stopped|no longer|not) being a burden|i'?m (just |only )?a burden|(a )?burden (to|on) (everyone|everybody|my family|them)|(stockpil\w*|hoard\w*) (all )?(my |the )?(pills|tablets|meds)|",
         r"(i|i've|ive|i have|i just) (took|taken|had) an overdose|(i|i've|ive|i have|i just) (overdosed|od'?d)|",
         r"(thinking of|thinking about|going to|gonna|want to|wanna|about to) (overdos\w*|(take|taking|swallow|swallowing) ((all|all of|the whole|a bottle of) (my|the|these|those|them)|(them|these|those) all)))\b"
     ))
@@ -63,9 +64,10 @@ static EMERGENCY: LazyLock<Regex> = LazyLock::new(|| {
         r"could ?not (breathe|breath)|",
         r"(struggl\w*|fight\w*|gasp\w*) (to|for) (breathe|breath|air)|(barely|hardly) (breathe|breath)|hard for (me|him|her|them) to breathe|",
         r"(can ?not|can'?t|couldn'?t|unable to|struggl\w* to|hard to|trouble|difficulty) ",
-        r"((get|getting|catch|catching|take|taking|draw|drawing) (a |my |any |enough )?breath|(get|getting|catch|catching) (enough |any )?air)|",
+        r"((get|getting|catch|catching|take|taking|draw|drawing) (a |my |any |enough )?(full |proper |deep |decent )?breath|(get|getting|catch|catching) (enough |any )?air)|",
         r"(lips?|face|mouth) ((is|are|has|have|look|looks|looking|went|gone|going|turned|turning) )*",
         r"((a bit|slightly|kind of|kinda|very|really|quite|a little) )?(blue|bluish)|(blue|bluish) lips|",
+        r"wheez\w*|",
         r"(throat|airway)s? (is |are |feels? |keeps? )?(closing|tight|tightening|swelling|swollen|swelled)|closing up|",
         // swelling of face, lips, tongue, throat
         r"(face|lips?|tongue|throat|mouth|eyes?|eyelids?)( is| are| has| have| keeps?| started)? (swell\w*|swollen|puff\w*)|",
@@ -79,7 +81,9 @@ static EMERGENCY: LazyLock<Regex> = LazyLock::new(|| {
         // fainting and collapse
         r"faint(ed|ing)?|pass(ed|ing)? out|black(ed|ing)? out|collaps(e|ed|ing)|unconscious|unresponsive|won'?t wake|",
         // stroke signs
-        r"stroke|slurr(ed|ing)|(face|mouth|smile) (is |are )?droop\w*|droop\w* (face|mouth|smile)|",
+        r"stroke|slurr(ed|ing)|(face|mouth|smile) ((is|are|looks?|looking|has|have|gone|went) )*droop\w*|droop\w* (face|mouth|smile)|",
+        r"(words|speech) (is |are )?(coming out )?(all )?(wrong|jumbled|garbled|muddled|nonsense)|",
+        r"can'?t (get|find) (my|his|her|their) words out|",
         r"sudden(ly)? (weak|weakness|numb|numbness)|(weak|weakness|numb|numbness|paralys\w*) (on|in|down) one side|",
         r"one side of (my|his|her|their|the) (body|face) (is |went |has gone )?(numb|weak|droop\w*)|",
         // a sudden, severe headache or sudden loss of sight: a bleed or a stroke
@@ -90,6 +94,8 @@ static EMERGENCY: LazyLock<Regex> = LazyLock::new(|| {
         // heavy bleeding
         r"(heavy|heavily|lots of|a lot of|so much|won'?t stop|wont stop|not stopping|can'?t stop( the)?) bleed\w*|",
         r"bleed\w* (and )?(heavily|a lot|badly|everywhere|won'?t stop|wont stop|that won'?t stop|will not stop|non ?stop)|",
+        r"blood (won'?t|wont|will not|doesn'?t|does not|isn'?t|is not) stop\w*|blood (is )?(everywhere|pouring|gushing|spurting)|",
+        r"soak(ed|ing)? through (\w+ )?(towels?|bandages?|dressings?)|soaked (in|with) blood|",
         r"(vomiting|throwing up|coughing( up)?|spitting( up)?) blood)\b"
     ))
 });
@@ -247,6 +253,14 @@ mod tests {
             "i can barely breathe",
             "heaviness in my chest since the infusion",
             "tightness in my chest and my arm hurts",
+            "cant get a full breath since the drip",
+            "wheezing and my throat is scratchy after ocrevus",
+            "her face looks droopy on one side",
+            "his words are coming out all jumbled",
+            "my dad can't get his words out since the infusion",
+            "the blood won't stop and i'm getting dizzy",
+            "blood is pouring from where the cannula was",
+            "soaked through two towels already",
         ];
         for q in urgent {
             assert_eq!(triage(q), Some(UrgentKind::Medical), "{q}");
@@ -276,6 +290,9 @@ mod tests {
             "they'd all be easier off if i was gone",
             "they'd be better off if I died",
             "honestly it'd be easier for everyone if i was gone",
+            "i've got all my tablets counted out on the table",
+            "tonight i want to stop being a burden",
+            "i'm just a burden to everyone",
             "sometimes i think it'd be simpler if i wasn't here any more",
         ] {
             assert_eq!(triage(q), Some(UrgentKind::SelfHarm), "{q}");
@@ -327,6 +344,10 @@ mod tests {
             "I felt unable to air my worries with my neuro",
             "I can't take air travel well, is the infusion centre close?",
             "it would be easier if I wasn't here for the whole infusion",
+            "does ocrevus cause wheezing?",
+            "my blood tests don't stop coming back low",
+            "i soaked my towels in cold water for the fatigue",
+            "is the cost a burden on the NHS",
             "",
         ] {
             let verdict = triage(q);
