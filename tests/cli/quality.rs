@@ -237,6 +237,23 @@ fn the_twelfth_held_out_set_holds_up() {
     bars.hold("tests/fixtures/twelfth-holdout.toml");
 }
 
+/// The thirteenth held-out set (tests/fixtures/thirteenth-holdout.toml),
+/// written blind in session 13 by a helper (a third short messages, a third
+/// long posts) and first run at the end of that session, after every other
+/// change: hit@1 0.70, hit@3 0.786, false no-answer 0.086, near no-answer
+/// 0.83, urgent recall 3/7 (triage fixed at once). Held there.
+#[test]
+fn the_thirteenth_held_out_set_holds_up() {
+    let bars = HeldOutBars {
+        hit_at_1: 0.7,
+        hit_at_3: 0.78,
+        false_no_answer: 0.09,
+        no_answer: 0.86,
+        near_no_answer: 0.83,
+    };
+    bars.hold("tests/fixtures/thirteenth-holdout.toml");
+}
+
 /// Real questions from public forums (tests/fixtures/forum-real.toml, 13
 /// found in the stored pages, 10 of them on things the articles do not
 /// answer). Too few for a rate; held so that no change loses ground: the
@@ -297,7 +314,7 @@ impl HeldOutBars {
     }
 }
 
-/// Members want the one right passage: across the fourteen sets, answers
+/// Members want the one right passage: across the fifteen sets, answers
 /// quote at most 1.4 passages on average (issue 7 asks ≤ 1.6),
 /// and every quoted passage has its answering sentence marked inside its
 /// text.
@@ -320,6 +337,7 @@ fn answers_quote_few_passages_with_the_answer_marked() {
         repo().join("tests/fixtures/tenth-holdout.toml"),
         repo().join("tests/fixtures/eleventh-holdout.toml"),
         repo().join("tests/fixtures/twelfth-holdout.toml"),
+        repo().join("tests/fixtures/thirteenth-holdout.toml"),
     ] {
         let text = std::fs::read_to_string(set).unwrap();
         let cases: toml::Value = toml::from_str(&text).unwrap();
