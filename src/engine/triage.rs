@@ -38,10 +38,21 @@ fn regex(pattern: &str) -> Regex {
 
 static SELF_HARM: LazyLock<Regex> = LazyLock::new(|| {
     regex(concat!(
-        r"\b(suicid\w*|kill(ing)? (my ?self|me)|end(ing)? (my life|it all|things)|take my (own )?life|",
+        r"\b(suicid\w*|kill(ing)? my ?self|end(ing)? (my life|it all|things|it tonight|it now)|take my (own )?life|",
         r"(want|wanna|going|wish|ready) (to )?die|wish i (was|were) dead|better off dead|",
         r"self[- ]?harm\w*|(hurt|hurting|harm|harming|cut|cutting) my ?self|no reason to (live|go on)|",
-        r"don'?t want to (live|be alive|be here)|can'?t go on|",
+        r"don'?t want to (live|be alive|be here)|can'?t go on|can'?t (do|take) this any ?more|can'?t keep going|",
+        // a plan, the means, goodbyes
+        r"(a|my|the|have a|got a) plan to (end|kill|do it)|(how|where|when) (i'?d|i would|i'?ll|i will|i'?m going to|im going to|im gonna|i'?m gonna) do it|",
+        r"thought about how i'?d|(won'?t|will not|not going to) be around (after|for|by|much longer)|",
+        r"(say|saying|said) (a )?goodbyes?( properly)?( to (you|everyone|all))|goodbye (letters?|notes?)|(wrote|written|writing) (letters|notes) (for|to) (my|the) (kids|children|family)|",
+        r"giv(e|ing|en) away (my|her|his|their) (things|stuff|jewell?ery|belongings|dog|cat|pets?)|gave (away )?my (dog|cat|pets?|things|stuff) (to|away)|",
+        r"(sitting|standing) (on|at) (the|a) (bridge|cliff|roof|ledge|edge)|(rope|noose) is (in|ready)|step(ping)? in front of (a|the) (train|bus|lorry|truck|car)|",
+        r"drive (the car )?(into|off) (the|a) (river|cliff|wall|bridge)|",
+        r"(stockpiled|saved up|saving up|been saving|hoarded|collected) (enough|my \w+ and \w+|all my)|tonight'?s the night|",
+        r"took (a whole|the whole|a full|all (my|the|of)) (packet|pack|bottle|box|strip|tub)|",
+        r"(nobody|no one|noone) would (even )?(notice|care|miss me)|what'?s the point any ?more|",
+        r"(wouldn'?t|would not|won'?t) (have|need) to( [\w']+){0,5} if i (wasn'?t|weren'?t|was not|were not) (here|around|alive)|",
         // thinking of others without them, or of the means
         r"(better|happier|easier) off without me|",
         r"(better|happier|easier|simpler) (off|for (everyone|everybody|them|all of them|my family)) if i'?m? (just |simply )?",
@@ -50,7 +61,8 @@ static SELF_HARM: LazyLock<Regex> = LazyLock::new(|| {
         r"(don'?t|do not|never) want to wake up|wish i (could )?never (wake|woke) up|",
         r"no (point|reason) (in )?(living|being alive)|",
         r"(pills|tablets|meds)( are| were| all)* (lined up|stockpiled|counted out)|",
-        r"(stop|stopped|no longer|not) being a burden|i'?m (just |only )?a burden|(a )?burden (to|on) (everyone|everybody|my family|them)|(stockpil\w*|hoard\w*) (all )?(my |the )?(pills|tablets|meds)|",
+        r"(stop|stopped|no longer) being a burden|tired of being a burden|",
+        r"i'?m (just |only )?a burden|(a )?burden (to|on) (everyone|everybody|my family|them)|(stockpil\w*|hoard\w*) (all )?(my |the )?(pills|tablets|meds)|",
         r"(i|i've|ive|i have|i just) (took|taken|had) an overdose|(i|i've|ive|i have|i just) (overdosed|od'?d)|",
         r"(thinking of|thinking about|going to|gonna|want to|wanna|about to) (overdos\w*|(take|taking|swallow|swallowing) ((all|all of|the whole|a bottle of) (my|the|these|those|them)|(them|these|those) all)))\b"
     ))
@@ -67,20 +79,31 @@ static EMERGENCY: LazyLock<Regex> = LazyLock::new(|| {
         r"((get|getting|catch|catching|take|taking|draw|drawing) (a |my |any |enough )?(full |proper |deep |decent )?breath|(get|getting|catch|catching) (enough |any )?air)|",
         r"(lips?|face|mouth) ((is|are|has|have|look|looks|looking|went|gone|going|turned|turning) )*",
         r"((a bit|slightly|kind of|kinda|very|really|quite|a little) )?(blue|bluish)|(blue|bluish) lips|",
-        r"wheez\w*|",
-        r"(throat|airway)s? (is |are |feels? |keeps? )?(closing|tight|tightening|swelling|swollen|swelled)|closing up|",
+        r"wheez\w*|breathing (is )?(really |very |so )?(fast|shallow|weird|funny|strange|noisy|rattly)|sucking in under|",
+        r"tongue (feels |is |went |gone )?(thick|huge|massive|fat)|(harder|unable|struggling) to swallow|can'?t swallow (properly|anything|my (own )?spit)|",
+        r"(throat|airway)s? (is |are |feels? |keeps? )?((really|very|so|kinda|kind of|a bit|getting|all) )?(closing|tight|tightening|swelling|swollen|swelled)|closing up|",
         // swelling of face, lips, tongue, throat
         r"(face|lips?|tongue|throat|mouth|eyes?|eyelids?)( is| are| has| have| keeps?| started)? (swell\w*|swollen|puff\w*)|",
         r"swell\w* (of|in|on) (my|the|his|her|their) (face|lips?|tongue|throat|mouth)|swollen (face|lips?|tongue|throat)|anaphyla\w*|",
         // chest pain
-        r"chest ((is|feels|gets|got|went) )?((really|very|so|super|quite|too|a bit|kind of|kinda) )?(pains?|hurts?|hurting|tightness|tight|pressure)|",
+        r"chest ((is|feels|gets|got|went|has started|started|starting|is starting|keeps) )?(to )?((really|very|so|super|quite|too|a bit|kind of|kinda) )?(pains?|hurts?|hurting|tightness|tight|pressure)|",
         r"pain in (my|the|his|her) chest|heart attack|",
         r"chest (is |feels |felt |feeling |went )?(like )?(it'?s |it is |its )?(being )?(crush\w*|squeez\w*|heavy)|",
         r"(tightness|heaviness|pressure|crushing|squeezing) (in|on) (my|the|his|her) chest|crushing (chest|pain)|",
-        r"(elephant|weight) (sitting )?on (my|his|her|the) chest|",
+        r"(elephant|weight) (is )?(sitting )?on (my|his|her|the) chest|clutch\w* (at )?(my|his|her|their) chest|",
+        r"chest( [\w']+){0,6} (spread\w*|going|radiat\w*) (up |down )?(in)?to (my|his|her|the) (jaw|neck|arm|back)|pale and clammy|clammy and pale|",
         // fainting and collapse
         r"faint(ed|ing)?|pass(ed|ing)? out|black(ed|ing)? out|collaps(e|ed|ing)|unconscious|unresponsive|won'?t wake|",
+        r"(won'?t|wont|not|isn'?t|doesn'?t|can'?t get (him|her|them) to) (respond|responding|waking)|found (him|her|them|my \w+) slumped|slumped over|",
+        // sudden confusion, a high fever with a stiff neck
+        r"(really |very )?confused and (drowsy|sleepy)|(drowsy|sleepy) and confused|gibberish|(she|he|they|mum|mom|dad|wife|husband)( [\w']+){0,6} not making (any |much )?sense|",
+        r"(doesn'?t|does not|didn'?t) (know (where (he|she|they) (is|are)|who (i|he|she|they) (am|is|are))|recogni[sz]e (me|anyone))|",
+        r"(fever|temp\w*|\d\d(\.\d)?)( [\w']+){0,5} stiff neck|stiff neck( [\w']+){0,5} (fever|temp\w*)|rash that (doesn'?t|does not|won'?t) fade|",
+        r"(face|skin|lips?|he'?s|she'?s|he|she|has|have) (gone|turned|going|turning|looks?|is) (a |really |very )?(grey|gray|ashen)|",
         // stroke signs
+        r"(half|one side of) (my|his|her|their|the) face (won'?t|can'?t|doesn'?t|isn'?t) (move|moving)|(hand|arm|leg)s? (won'?t|can'?t) grip|",
+        r"(arm|leg|arm and leg|side)s? (just )?(went|gone|has gone|have gone) (dead|numb|limp|floppy)|",
+        r"(lost|losing|lose) (all )?(the )?(vision|sight) in|curtain (came|coming|come) down|",
         r"stroke|slurr(ed|ing)|(face|mouth|smile) ((is|are|looks?|looking|has|have|gone|went) )*droop\w*|droop\w* (face|mouth|smile)|",
         r"(words|speech) (is |are )?(coming out )?(all )?(wrong|jumbled|garbled|muddled|nonsense)|",
         r"can'?t (get|find) (my|his|her|their) words out|",
@@ -90,11 +113,13 @@ static EMERGENCY: LazyLock<Regex> = LazyLock::new(|| {
         r"(worst|thunderclap) headache|sudden(ly)? (severe |bad |terrible |splitting |excruciating )?headache|",
         r"sudden(ly)? (went |gone |going )?blind|sudden(ly)? (lost|losing|loss of) (my |his |her |their )?(sight|vision)|",
         // seizures
-        r"seiz(ure|ures|ing)|convuls\w*|having (a )?fits?|",
+        r"seiz(ure|ures|ing)|convuls\w*|having (a )?fits?|(is|he'?s|she'?s|they'?re|started|keeps?) fitting|(shaking|jerking|twitching) all over|eyes (rolled|rolling|rolled up|went) back|",
         // heavy bleeding
         r"(heavy|heavily|lots of|a lot of|so much|won'?t stop|wont stop|not stopping|can'?t stop( the)?) bleed\w*|",
         r"bleed\w* (and )?(heavily|a lot|badly|everywhere|won'?t stop|wont stop|that won'?t stop|will not stop|non ?stop)|",
-        r"blood (won'?t|wont|will not|doesn'?t|does not|isn'?t|is not) stop\w*|blood (is )?(everywhere|pouring|gushing|spurting)|",
+        r"blood (won'?t|wont|will not|doesn'?t|does not|isn'?t|is not) stop\w*|blood (is )?(everywhere|pouring|gushing|spurting)|spurting|gushing blood|",
+        r"bleed\w* (loads|lots|so much|really bad\w*|badly)( [\w']+){0,8} (won'?t|wont|will not|can'?t) stop|soaking through (a|my) (pad|tampon)|",
+        r"(cough\w*|vomit\w*|threw up|throwing up|puk\w*|spit\w*|spat)( up)?( [\w']+){0,3} blood|coffee grounds?|",
         r"soak(ed|ing)? through (\w+ )?(towels?|bandages?|dressings?)|soaked (in|with) blood|",
         r"(vomiting|throwing up|coughing( up)?|spitting( up)?) blood)\b"
     ))
@@ -140,7 +165,7 @@ fn fold(question: &str) -> String {
 /// any chest pain").
 static ABSENT: LazyLock<Regex> = LazyLock::new(|| {
     regex(concat!(
-        r"\b(no|nor|without|",
+        r"\b(no|nor|without|not (a|an|any)|",
         r"(not|never|don'?t|didn'?t|doesn'?t|haven'?t|hasn'?t|hadn'?t|wasn'?t|isn'?t|aren'?t) ",
         r"(have|having|had|get|getting|got|feel|feeling|felt|notice|noticed)( any)?)$"
     ))
@@ -154,16 +179,41 @@ static SAYS_NOT: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// A clause that tells of the past ("*last year* I had a seizure", "two
+/// *years ago* she collapsed"), unless it says it is happening again now.
+static PAST: LazyLock<Regex> = LazyLock::new(|| {
+    regex(concat!(
+        r"\b(last (year|month|summer|winter|spring|autumn|fall)|(years?|months?) ago|",
+        r"(i|he|she|they|we) used to|back in (the day|(19|20)\d\d)|as a (kid|child|teen\w*))\b"
+    ))
+});
+
+/// What says a past sign is back: "again", "now", "today".
+static AGAIN: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"\b(again|now|rn|today|tonight|this (morning|afternoon|evening))\b"));
+
+/// Words before a sign that ask what to do *if* it comes ("what do I do
+/// if someone has a seizure?", "watch for a rash that doesn't fade"); a
+/// sign before them ("her face is drooping, how do I know…") is reported.
+static SUPPOSED: LazyLock<Regex> = LazyLock::new(|| {
+    regex(concat!(
+        r"\b(watch(ing)? (out )?for|look(ing)? out for|(be|being) prepared|",
+        r"what (to|do i|should i|should we|do we|would i) do if|difference between|",
+        r"how (do|would|can|will) (i|you|we) (tell|know|spot|recogni[sz]e))\b"
+    ))
+});
+
 /// "can't stand up *without* fainting": the "without" of a thing that
 /// cannot be done is no absence.
 static CANNOT: LazyLock<Regex> =
     LazyLock::new(|| regex(r"\b(can ?not|can'?t|couldn'?t|could not|unable to)\b"));
 
-/// Whether every sign the question names is said to be absent, each in its
-/// own clause ("itchy, no trouble breathing, just annoyed"). A sign that
-/// only matches across a clause's end, or any sign not so negated, is a
-/// report of it.
-fn every_sign_absent(question: &str) -> bool {
+/// Whether no sign the question names is reported, each judged in its own
+/// clause: said to be absent ("itchy, no trouble breathing, just
+/// annoyed"), told of the past ("last year I had a seizure"), or supposed
+/// ("what do I do if someone has a seizure?"). A sign that only matches
+/// across a clause's end, or any other mention of one, is a report of it.
+fn every_sign_unreported(question: &str) -> bool {
     let mut any = false;
     for clause in question.split(['.', ',', ';', ':', '!', '?']).map(fold) {
         for m in EMERGENCY.find_iter(&clause) {
@@ -172,7 +222,12 @@ fn every_sign_absent(question: &str) -> bool {
             let absent = !SAYS_NOT.is_match(m.as_str())
                 && ABSENT.is_match(before)
                 && !(before.ends_with("without") && CANNOT.is_match(before));
-            if !absent {
+            let past = PAST.is_match(&clause) && !AGAIN.is_match(&clause);
+            // "what *stroke signs* should I watch for": a kind of sign named.
+            let supposed = SUPPOSED.is_match(before)
+                || clause[m.end()..].starts_with(" signs")
+                || clause[m.end()..].starts_with(" symptoms");
+            if !(absent || past || supposed) {
                 return false;
             }
         }
@@ -186,9 +241,9 @@ pub fn triage(question: &str) -> Option<UrgentKind> {
     if SELF_HARM.is_match(&text) {
         return Some(UrgentKind::SelfHarm);
     }
-    // A sign said to be absent ("no trouble breathing, just itchy") is no
-    // report of it; any other mention of one is.
-    let reported = EMERGENCY.is_match(&text) && !every_sign_absent(question);
+    // A sign said to be absent ("no trouble breathing, just itchy"), past or
+    // supposed is no report of it; any other mention of one is.
+    let reported = EMERGENCY.is_match(&text) && !every_sign_unreported(question);
     if reported && (EXPERIENCE.is_match(&text) || !GENERAL.is_match(&text)) {
         return Some(UrgentKind::Medical);
     }
@@ -238,6 +293,12 @@ mod tests {
             "I can't stand up without fainting",
             "i could not breathe after the drip",
             "no rash, but my throat is closing",
+            "I had a seizure last year and now I'm having one again",
+            "she fainted once before and she's fainted again now",
+            "her face is drooping how do i know if its a stroke",
+            "i got back in the car and cant breathe",
+            "in the past hour my lips have swollen up",
+            "on ocrevus once every six months and i can't breathe",
             "really struggling to get a breath in since the drip started",
             "i can't catch my breath and it's getting worse",
             "he's gasping for air",
@@ -261,6 +322,25 @@ mod tests {
             "the blood won't stop and i'm getting dizzy",
             "blood is pouring from where the cannula was",
             "soaked through two towels already",
+            "his breathing is really fast and shallow",
+            "my tongue feels thick and it's harder to swallow",
+            "throat is kinda tight and getting worse",
+            "feels like an elephant is sitting on my chest",
+            "he keeps clutching his chest and he's gone pale and clammy",
+            "pressure in my chest spreading up into my jaw",
+            "half my face won't move",
+            "her arm and leg just went dead out of nowhere",
+            "i just lost the vision in my right eye",
+            "she's talking gibberish and doesn't know who I am",
+            "he's shaking all over and his eyes rolled back",
+            "found him slumped and he won't respond",
+            "temp of 39.5 and a really stiff neck",
+            "coughing up bright red blood",
+            "threw up something like coffee grounds",
+            "my mum has gone a grey colour",
+            "bleeding loads from the cannula site and it won't stop",
+            "while typing this my chest has started really hurting",
+            "she's really confused and drowsy",
         ];
         for q in urgent {
             assert_eq!(triage(q), Some(UrgentKind::Medical), "{q}");
@@ -293,6 +373,20 @@ mod tests {
             "i've got all my tablets counted out on the table",
             "tonight i want to stop being a burden",
             "i'm just a burden to everyone",
+            "can't do this anymore. sorry everyone",
+            "i've been thinking about how i'd do it",
+            "i won't be around after tonight, thanks for everything",
+            "wrote letters for my kids and gave my dog to my sister",
+            "sitting on the bridge right now",
+            "the rope is in the garage",
+            "ive stockpiled enough",
+            "whats the point anymore",
+            "my husband wouldnt have to look after me if i wasnt here",
+            "thinking about stepping in front of a train",
+            "no one would even notice if i was gone",
+            "took a whole packet of paracetamol an hour ago",
+            "my son says he has a plan to end it",
+            "thinking about ending it tonight",
             "sometimes i think it'd be simpler if i wasn't here any more",
         ] {
             assert_eq!(triage(q), Some(UrgentKind::SelfHarm), "{q}");
@@ -348,6 +442,27 @@ mod tests {
             "my blood tests don't stop coming back low",
             "i soaked my towels in cold water for the fatigue",
             "is the cost a burden on the NHS",
+            "this insurance paperwork is killing me lol",
+            "the heat is killing me",
+            "my mum says she feels like a burden sometimes but she's just proud",
+            "is my tongue supposed to taste metallic after steroids",
+            "the nurse said to watch for a rash that doesn't fade",
+            "it took a whole day to get my results",
+            "i gave away my old wheelchair to a friend",
+            "what's the point of booking ahead if they cancel",
+            "my hair is going grey from all the stress",
+            "the leaflet is not making any sense to me",
+            "my neuro doesn't know me very well yet",
+            "stuck in traffic on the bridge, will be late for my infusion",
+            "i just slumped on the sofa after my drip",
+            "the nurse was fitting the cannula and it hurt",
+            "the big tablets are hard to swallow, can i get it as a drip",
+            "last year I had a seizure, does that rule out tysabri?",
+            "Two years ago my wife collapsed during a steroid infusion, she's been fine since",
+            "what do I do if someone has a seizure? want to be prepared",
+            "what stroke signs should I watch for after my husband's lemtrada?",
+            "what's the difference between an MS relapse and a stroke?",
+            "shaky hands after steroids, not a seizure or anything",
             "",
         ] {
             let verdict = triage(q);

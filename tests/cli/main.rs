@@ -20,3 +20,4 @@ mod quality;
 mod reliability;
 mod review;
 mod teach;
+mod triage;

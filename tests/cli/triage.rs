@@ -1,0 +1,59 @@
+//! Emergencies in members' own words, through the real binary: message sets
+//! (`tests/fixtures/triage-*.toml`) of reports that must lead with
+//! urgent-care guidance, of the right kind, and of calm messages (questions
+//! about symptoms, mild reactions, past events, figures of speech) that
+//! must not. Each set was written blind, by a helper that saw no code.
+
+use crate::support::common::repo;
+use crate::support::dir::TestDir;
+
+/// Every emergency of the set leads with guidance of its kind, and at most
+/// `false_alarms` calm messages do; the misses are listed together, so one
+/// run shows them all.
+fn hold(set: &str, false_alarms: usize) {
+    let text = std::fs::read_to_string(repo().join(set)).unwrap();
+    let messages: toml::Value = toml::from_str(&text).unwrap();
+    let messages = messages["message"].as_array().unwrap();
+    let input: Vec<String> = messages
+        .iter()
+        .map(|m| m["text"].as_str().unwrap().replace('\n', " "))
+        .collect();
+    let dir = TestDir::with_shipped_corpus();
+    let out = dir.run_with_stdin(&["ask", "--json"], input.join("\n") + "\n");
+    let verdicts: Vec<serde_json::Value> = out
+        .ok()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(verdicts.len(), messages.len(), "one verdict per message");
+    let (mut misses, mut alarms) = (Vec::new(), Vec::new());
+    for ((message, text), verdict) in messages.iter().zip(&input).zip(&verdicts) {
+        let urgent = message["urgent"].as_bool().unwrap();
+        let got = verdict["verdict"] == "urgent";
+        let kind_right = !urgent
+            || message
+                .get("kind")
+                .is_none_or(|kind| verdict["kind"] == kind.as_str().unwrap());
+        if urgent && (!got || !kind_right) {
+            misses.push(format!("missed ({}): {text}", verdict["kind"]));
+        } else if !urgent && got {
+            alarms.push(format!("false alarm ({}): {text}", verdict["kind"]));
+        }
+    }
+    assert!(misses.is_empty(), "{}", misses.join("\n"));
+    assert!(alarms.len() <= false_alarms, "{}", alarms.join("\n"));
+}
+
+/// The first set (tests/fixtures/triage-members-a.toml: 70 emergencies, 50
+/// calm messages), written blind in session 13 and used to develop the
+/// patterns. Its first run caught 30 of the 70 and raised 15 false alarms.
+/// Every emergency is caught now; seven calm messages still raise one, by
+/// choice or as a known limit: any mention of suicide gets the crisis line
+/// (two questions about it as a side effect, "makes me want to die lol"),
+/// and a faint, a blackout or a tight chest that the message says is past,
+/// habitual or over in words the patterns do not read as such ("once at my
+/// first infusion", "when I'm anxious", "it passed, fine now").
+#[test]
+fn members_emergencies_are_caught_and_calm_messages_mostly_left_calm() {
+    hold("tests/fixtures/triage-members-a.toml", 7);
+}
