@@ -46,12 +46,19 @@ static SELF_HARM: LazyLock<Regex> = LazyLock::new(|| {
         r"(a|my|the|have a|got a) plan to (end|kill|do it)|(how|where|when) (i'?d|i would|i'?ll|i will|i'?m going to|im going to|im gonna|i'?m gonna) do it|",
         r"thought about how i'?d|(won'?t|will not|not going to) be around (after|for|by|much longer)|",
         r"(say|saying|said) (a )?goodbyes?( properly)?( to (you|everyone|all))|goodbye (letters?|notes?)|(wrote|written|writing) (letters|notes) (for|to) (my|the) (kids|children|family)|",
-        r"giv(e|ing|en) away (my|her|his|their) (things|stuff|jewell?ery|belongings|dog|cat|pets?)|gave (away )?my (dog|cat|pets?|things|stuff) (to|away)|",
+        r"giv(e|ing|en) away (my|her|his|their) (things|stuff|jewell?ery|rings?|belongings|dog|cat|pets?)|gave (away )?my (dog|cat|pets?|things|stuff) (to|away)|",
         r"(sitting|standing) (on|at) (the|a) (bridge|cliff|roof|ledge|edge)|(rope|noose) is (in|ready)|step(ping)? in front of (a|the) (train|bus|lorry|truck|car)|",
         r"drive (the car )?(into|off) (the|a) (river|cliff|wall|bridge)|",
         r"(stockpiled|saved up|saving up|been saving|hoarded|collected) (enough|my \w+ and \w+|all my)|tonight'?s the night|",
         r"took (a whole|the whole|a full|all (my|the|of)) (packet|pack|bottle|box|strip|tub)|",
         r"(nobody|no one|noone) would (even )?(notice|care|miss me)|what'?s the point any ?more|",
+        r"(not planning on|not planning to|don'?t plan on|don'?t plan to) (be |being )?(around|here|alive)|",
+        r"(sitting|standing|parked)( [\w']+){0,4} (on|at) (the )?top (floor|level|storey) of|",
+        r"driv(e|ing) (my car |the car )?(into|off) (a|the) (tree|wall|river|cliff|bridge|lorry|truck)|(more|less) like a plan|",
+        r"(sleep|go to sleep) and (just )?(not|never) wake up|(to|and) just not wake up|how many( [\w']+){0,4} would it take|ways to (die|kill myself|end it)|",
+        r"cutting again|(cut|cutting|slit\w*) (my )?(wrists?|arms?|thighs?)|deeper than i (meant|wanted)|",
+        r"(taken|took|swallowed) (a load|loads|a lot|a bunch|a handful|the rest) of (my )?(pills|tablets|meds)|",
+        r"(want|wanted) to go without (telling|saying)|(texted|sent|wrote|messaged)( me| us)? goodbye|",
         r"(wouldn'?t|would not|won'?t) (have|need) to( [\w']+){0,5} if i (wasn'?t|weren'?t|was not|were not) (here|around|alive)|",
         // thinking of others without them, or of the means
         r"(better|happier|easier) off without me|",
@@ -74,36 +81,43 @@ static EMERGENCY: LazyLock<Regex> = LazyLock::new(|| {
         r"\b((can ?not|can'?t|couldn'?t|unable to|hard to|struggling to|trouble|difficulty|difficult|hard time|problems?) ",
         r"(to )?(breathe|breath|breathing)|short(ness)? of breath|(not|isn'?t|stopped|stop) breathing|gasping|choking|",
         r"could ?not (breathe|breath)|",
+        r"(harder|getting hard) to breathe|breathing through a (straw|wet sponge|sponge)|between breaths|can'?t lie (down )?flat|",
         r"(struggl\w*|fight\w*|gasp\w*) (to|for) (breathe|breath|air)|(barely|hardly) (breathe|breath)|hard for (me|him|her|them) to breathe|",
         r"(can ?not|can'?t|couldn'?t|unable to|struggl\w* to|hard to|trouble|difficulty) ",
         r"((get|getting|catch|catching|take|taking|draw|drawing) (a |my |any |enough )?(full |proper |deep |decent )?breath|(get|getting|catch|catching) (enough |any )?air)|",
         r"(lips?|face|mouth) ((is|are|has|have|look|looks|looking|went|gone|going|turned|turning) )*",
-        r"((a bit|slightly|kind of|kinda|very|really|quite|a little) )?(blue|bluish)|(blue|bluish) lips|",
+        r"((a bit|slightly|kind of|kinda|very|really|quite|a little|a) )?(blue|bluish|dusky)|(blue|bluish|dusky) lips|",
+        r"(gone|turned|going|turning) (a )?(funny|strange|weird|odd|grey|gray|blue|ashen) colou?r|",
         r"wheez\w*|breathing (is )?(really |very |so )?(fast|shallow|weird|funny|strange|noisy|rattly)|sucking in under|",
         r"tongue (feels |is |went |gone )?(thick|huge|massive|fat)|(harder|unable|struggling) to swallow|can'?t swallow (properly|anything|my (own )?spit)|",
-        r"(throat|airway)s? (is |are |feels? |keeps? )?((really|very|so|kinda|kind of|a bit|getting|all) )?(closing|tight|tightening|swelling|swollen|swelled)|closing up|",
+        r"(throat|airway)('?s)? (is |are |feels? |keeps? )?((really|very|so|kinda|kind of|a bit|getting|all) )?(closing|tight|tightening|swelling|swollen|swelled)|closing up|",
         // swelling of face, lips, tongue, throat
-        r"(face|lips?|tongue|throat|mouth|eyes?|eyelids?)( is| are| has| have| keeps?| started)? (swell\w*|swollen|puff\w*)|",
+        r"(face|lips?|tongue|throat|mouth|eyes?|eyelids?)( is| are| has| have| keeps?| started)?( gone| all| gone all| really| so)? (swell\w*|swollen|puff\w*)|",
         r"swell\w* (of|in|on) (my|the|his|her|their) (face|lips?|tongue|throat|mouth)|swollen (face|lips?|tongue|throat)|anaphyla\w*|",
         // chest pain
         r"chest ((is|feels|gets|got|went|has started|started|starting|is starting|keeps) )?(to )?((really|very|so|super|quite|too|a bit|kind of|kinda) )?(pains?|hurts?|hurting|tightness|tight|pressure)|",
         r"pain in (my|the|his|her) chest|heart attack|",
-        r"chest (is |feels |felt |feeling |went )?(like )?(it'?s |it is |its )?(being )?(crush\w*|squeez\w*|heavy)|",
+        r"chest (is |feels |felt |feeling |went )?((really|very|so|super) )?(like )?(it'?s |it is |its )?(being )?(crush\w*|squeez\w*|heavy)|",
         r"(tightness|heaviness|pressure|crushing|squeezing) (in|on) (my|the|his|her) chest|crushing (chest|pain)|",
         r"(elephant|weight) (is )?(sitting )?on (my|his|her|the) chest|clutch\w* (at )?(my|his|her|their) chest|",
         r"chest( [\w']+){0,6} (spread\w*|going|radiat\w*) (up |down )?(in)?to (my|his|her|the) (jaw|neck|arm|back)|pale and clammy|clammy and pale|",
         // fainting and collapse
         r"faint(ed|ing)?|pass(ed|ing)? out|black(ed|ing)? out|collaps(e|ed|ing)|unconscious|unresponsive|won'?t wake|",
+        r"(shaking|jerking|twitching|convulsing)( [\w']+){0,3} (not|isn'?t|won'?t|wont) (answer|respond)\w*|(breathing )?but (won'?t|wont|not) (answer|respond|wake)\w*|",
+        r"on the floor( [\w']+){0,3} (shaking|jerking|twitching|fitting)|(taken|took|swallowed|had) too many( of)? (his|her|my|their)|",
         r"(won'?t|wont|not|isn'?t|doesn'?t|can'?t get (him|her|them) to) (respond|responding|waking)|found (him|her|them|my \w+) slumped|slumped over|",
         // sudden confusion, a high fever with a stiff neck
-        r"(really |very )?confused and (drowsy|sleepy)|(drowsy|sleepy) and confused|gibberish|(she|he|they|mum|mom|dad|wife|husband)( [\w']+){0,6} not making (any |much )?sense|",
+        r"doesn'?t know what (year|day|month) it is|(people|things) (who|that) (aren'?t|are not|weren'?t) there|hallucinat\w*|",
+        r"(really |very )?confused and (drowsy|sleepy)|(drowsy|sleepy) and confused|gibberish|(she|he|they|mum|mom|dad|wife|husband)('?s|'?re)?( [\w']+){0,6} not making (any |much )?sense|",
         r"(doesn'?t|does not|didn'?t) (know (where (he|she|they) (is|are)|who (i|he|she|they) (am|is|are))|recogni[sz]e (me|anyone))|",
         r"(fever|temp\w*|\d\d(\.\d)?)( [\w']+){0,5} stiff neck|stiff neck( [\w']+){0,5} (fever|temp\w*)|rash that (doesn'?t|does not|won'?t) fade|",
         r"(face|skin|lips?|he'?s|she'?s|he|she|has|have) (gone|turned|going|turning|looks?|is) (a |really |very )?(grey|gray|ashen)|",
         // stroke signs
         r"(half|one side of) (my|his|her|their|the) face (won'?t|can'?t|doesn'?t|isn'?t) (move|moving)|(hand|arm|leg)s? (won'?t|can'?t) grip|",
         r"(arm|leg|arm and leg|side)s? (just )?(went|gone|has gone|have gone) (dead|numb|limp|floppy)|",
-        r"(lost|losing|lose) (all )?(the )?(vision|sight) in|curtain (came|coming|come) down|",
+        r"(lost|losing|lose) (all )?(the )?(vision|sight) in|curtain (came|coming|come) down|(vision|eyes?|everything) went (black|dark|blank)|",
+        r"(smile|face|mouth)( is| looks?)?( all)? (lopsided|crooked)|sudden(ly)? (can'?t|cannot) (lift|raise|move|feel) (my|his|her|their)|",
+        r"(face|mouth|smile)( [\w']+){0,5} droop\w*|slurry|",
         r"stroke|slurr(ed|ing)|(face|mouth|smile) ((is|are|looks?|looking|has|have|gone|went) )*droop\w*|droop\w* (face|mouth|smile)|",
         r"(words|speech) (is |are )?(coming out )?(all )?(wrong|jumbled|garbled|muddled|nonsense)|",
         r"can'?t (get|find) (my|his|her|their) words out|",
@@ -119,8 +133,10 @@ static EMERGENCY: LazyLock<Regex> = LazyLock::new(|| {
         r"bleed\w* (and )?(heavily|a lot|badly|everywhere|won'?t stop|wont stop|that won'?t stop|will not stop|non ?stop)|",
         r"blood (won'?t|wont|will not|doesn'?t|does not|isn'?t|is not) stop\w*|blood (is )?(everywhere|pouring|gushing|spurting)|spurting|gushing blood|",
         r"bleed\w* (loads|lots|so much|really bad\w*|badly)( [\w']+){0,8} (won'?t|wont|will not|can'?t) stop|soaking through (a|my) (pad|tampon)|",
+        r"(nosebleed|nose bleed|bleed|bleeding)( [\w']+){0,2} (won'?t|wont|will not|doesn'?t|isn'?t) stop|(loads|lots|so much|a lot) of blood|",
+        r"(gums|nose) bleeding (loads|a lot|heavily|badly)|purple (spots|dots|blotches)( [\w']+){0,4} (all over|everywhere)|",
         r"(cough\w*|vomit\w*|threw up|throwing up|puk\w*|spit\w*|spat)( up)?( [\w']+){0,3} blood|coffee grounds?|",
-        r"soak(ed|ing)? through (\w+ )?(towels?|bandages?|dressings?)|soaked (in|with) blood|",
+        r"soak(ed|ing)? through( [\w']+){0,3} (towels?|bandages?|dressings?)|soaked (in|with) blood|",
         r"(vomiting|throwing up|coughing( up)?|spitting( up)?) blood)\b"
     ))
 });
@@ -157,7 +173,23 @@ fn fold(question: &str) -> String {
             }
         })
         .collect();
-    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+    // A quotation's marks are no apostrophes: "texted me 'goodbye'".
+    spaced
+        .split_whitespace()
+        .map(|word| word.trim_matches('\''))
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A message's clauses, folded: what a sign is judged within. A bracket
+/// closes one ("my mum (had Novantrone years ago) says her chest is
+/// heavy": the past is the bracket's, not the chest's).
+fn clauses(question: &str) -> Vec<String> {
+    question
+        .split(['.', ',', ';', ':', '!', '?', '(', ')'])
+        .map(fold)
+        .collect()
 }
 
 /// Words that, just before a sign in the same clause, say it is absent
@@ -165,7 +197,7 @@ fn fold(question: &str) -> String {
 /// any chest pain").
 static ABSENT: LazyLock<Regex> = LazyLock::new(|| {
     regex(concat!(
-        r"\b(no|nor|without|not (a|an|any)|",
+        r"\b(no|nor|without|not|not (a|an|any)|",
         r"(not|never|don'?t|didn'?t|doesn'?t|haven'?t|hasn'?t|hadn'?t|wasn'?t|isn'?t|aren'?t) ",
         r"(have|having|had|get|getting|got|feel|feeling|felt|notice|noticed)( any)?)$"
     ))
@@ -203,6 +235,20 @@ static SUPPOSED: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 
+/// Words just before a sign that make it a figure of speech or someone
+/// else's past ("my dog nearly gave me *a heart attack*", "lost my dad to
+/// *a stroke*", "what would *anaphylaxis* look like").
+static NOT_HAPPENING: LazyLock<Regex> = LazyLock::new(|| {
+    regex(concat!(
+        r"\b((nearly|almost|practically) (gave|give|giving|had|have) (me |him |her |us )?an?|",
+        r"lost (my|his|her|their|our) \w+ to an?|what (would|does|do|did)( an?)?)$"
+    ))
+});
+
+/// "I'm *not* suicidal or anything": said not to be.
+static NOT_SUICIDAL: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"\b(i'?m|i am|im) not (suicidal|going to (hurt|harm|kill) myself)\b"));
+
 /// "can't stand up *without* fainting": the "without" of a thing that
 /// cannot be done is no absence.
 static CANNOT: LazyLock<Regex> =
@@ -215,7 +261,7 @@ static CANNOT: LazyLock<Regex> =
 /// across a clause's end, or any other mention of one, is a report of it.
 fn every_sign_unreported(question: &str) -> bool {
     let mut any = false;
-    for clause in question.split(['.', ',', ';', ':', '!', '?']).map(fold) {
+    for clause in clauses(question) {
         for m in EMERGENCY.find_iter(&clause) {
             any = true;
             let before = clause[..m.start()].trim_end();
@@ -224,9 +270,14 @@ fn every_sign_unreported(question: &str) -> bool {
                 && !(before.ends_with("without") && CANNOT.is_match(before));
             let past = PAST.is_match(&clause) && !AGAIN.is_match(&clause);
             // "what *stroke signs* should I watch for": a kind of sign named.
+            let after = &clause[m.end()..];
             let supposed = SUPPOSED.is_match(before)
-                || clause[m.end()..].starts_with(" signs")
-                || clause[m.end()..].starts_with(" symptoms");
+                || NOT_HAPPENING.is_match(before)
+                || after.starts_with(" signs")
+                || after.starts_with(" symptoms")
+                // "seizure free since"
+                || after.starts_with(" free")
+                || after.starts_with("-free");
             if !(absent || past || supposed) {
                 return false;
             }
@@ -235,10 +286,26 @@ fn every_sign_unreported(question: &str) -> bool {
     any
 }
 
+/// Whether every thought of self-harm the question names is told of the
+/// past in its own clause ("used to self harm as a teen, clean 12 years
+/// now") or said not to be ("I'm not suicidal or anything"). Any other
+/// mention is always a report: a question about suicide as a side effect
+/// gets the crisis line too.
+fn self_harm_unreported(question: &str) -> bool {
+    let clauses: Vec<String> = clauses(question)
+        .into_iter()
+        .filter(|clause| SELF_HARM.is_match(clause))
+        .collect();
+    !clauses.is_empty()
+        && clauses.iter().all(|clause| {
+            (PAST.is_match(clause) && !AGAIN.is_match(clause)) || NOT_SUICIDAL.is_match(clause)
+        })
+}
+
 /// The emergency the question describes, if any.
 pub fn triage(question: &str) -> Option<UrgentKind> {
     let text = fold(question);
-    if SELF_HARM.is_match(&text) {
+    if SELF_HARM.is_match(&text) && !self_harm_unreported(question) {
         return Some(UrgentKind::SelfHarm);
     }
     // A sign said to be absent ("no trouble breathing, just itchy"), past or
@@ -341,6 +408,21 @@ mod tests {
             "bleeding loads from the cannula site and it won't stop",
             "while typing this my chest has started really hurting",
             "she's really confused and drowsy",
+            "my throat's tightening up and it feels like breathing through a straw",
+            "his face has gone all puffy",
+            "her chest feels really heavy and she's gone a funny colour",
+            "he's on the floor shaking and not answering me",
+            "nosebleed won't stop and it's been an hour",
+            "soaked through a whole tea towel",
+            "everything went black in both eyes",
+            "dad doesn't know what year it is and is talking to people who aren't there",
+            "it's getting harder to breathe",
+            "she's not making sense and there's loads of blood",
+            "her smile is all lopsided and she suddenly can't lift her arm",
+            "lips look a bit dusky and i can't lie flat",
+            "he's breathing but won't answer, i think he's taken too many of his pills",
+            "the right side of my face has gone numb and is drooping, speech is slurry",
+            "my mum (had novantrone years ago) says her chest feels really heavy",
         ];
         for q in urgent {
             assert_eq!(triage(q), Some(UrgentKind::Medical), "{q}");
@@ -387,6 +469,16 @@ mod tests {
             "took a whole packet of paracetamol an hour ago",
             "my son says he has a plan to end it",
             "thinking about ending it tonight",
+            "not planning on being around for my next infusion",
+            "i just want to go to sleep and not wake up",
+            "how many of these would it take",
+            "i've been googling ways to die",
+            "cutting again tonight",
+            "i've taken a load of my pills",
+            "she texted me goodbye and isn't answering",
+            "thinking about driving into a tree on the way home",
+            "my friend just texted me 'goodbye, look after the dog' and won't pick up",
+            "sitting in my car at the top floor of the car park",
             "sometimes i think it'd be simpler if i wasn't here any more",
         ] {
             assert_eq!(triage(q), Some(UrgentKind::SelfHarm), "{q}");
@@ -401,6 +493,9 @@ mod tests {
             "can you overdose on steroids?",
             "no point in going on ocrevus if it doesn't work?",
             "my pills are saved up in the cupboard for the trip",
+            "I used to self harm as a teen, clean 12 years now",
+            "I'm not suicidal or anything, just exhausted",
+            "I'm done with injections, which pills are better?",
         ] {
             assert_eq!(triage(q), None, "{q}");
         }
@@ -463,6 +558,12 @@ mod tests {
             "what stroke signs should I watch for after my husband's lemtrada?",
             "what's the difference between an MS relapse and a stroke?",
             "shaky hands after steroids, not a seizure or anything",
+            "3 years ago I had a seizure, been seizure free since",
+            "lol my dog nearly gave me a heart attack",
+            "lost my dad to a stroke last year, what are the signs",
+            "what would an anaphylactic reaction look like?",
+            "his leg spasms are not seizures, the neuro confirmed it",
+            "my neuro won't answer my emails",
             "",
         ] {
             let verdict = triage(q);

@@ -7,10 +7,10 @@
 use crate::support::common::repo;
 use crate::support::dir::TestDir;
 
-/// Every emergency of the set leads with guidance of its kind, and at most
-/// `false_alarms` calm messages do; the misses are listed together, so one
-/// run shows them all.
-fn hold(set: &str, false_alarms: usize) {
+/// At most `missed` emergencies of the set fail to lead with guidance of
+/// their kind, and at most `false_alarms` calm messages lead with any; the
+/// misses are listed together, so one run shows them all.
+fn hold(set: &str, missed: usize, false_alarms: usize) {
     let text = std::fs::read_to_string(repo().join(set)).unwrap();
     let messages: toml::Value = toml::from_str(&text).unwrap();
     let messages = messages["message"].as_array().unwrap();
@@ -40,7 +40,7 @@ fn hold(set: &str, false_alarms: usize) {
             alarms.push(format!("false alarm ({}): {text}", verdict["kind"]));
         }
     }
-    assert!(misses.is_empty(), "{}", misses.join("\n"));
+    assert!(misses.len() <= missed, "{}", misses.join("\n"));
     assert!(alarms.len() <= false_alarms, "{}", alarms.join("\n"));
 }
 
@@ -55,5 +55,19 @@ fn hold(set: &str, false_alarms: usize) {
 /// first infusion", "when I'm anxious", "it passed, fine now").
 #[test]
 fn members_emergencies_are_caught_and_calm_messages_mostly_left_calm() {
-    hold("tests/fixtures/triage-members-a.toml", 7);
+    hold("tests/fixtures/triage-members-a.toml", 0, 7);
+}
+
+/// The second set (tests/fixtures/triage-members-b.toml: 55 emergencies,
+/// 45 calm), written blind and first run after the first set's fixes: 30
+/// of 55 caught, 10 false alarms (at the session's start: 19 and 12). Its
+/// misses were then fixed in general patterns too: 54 caught now. The one
+/// still missed says despair and the means in separate sentences ("honestly
+/// i'm done… a drawer full of old meds"): a rule joining the two flagged
+/// "I'm done. Which tablets help fatigue?" as well. Three calm messages
+/// still raise an alarm: two mention suicide (the crisis line by choice),
+/// one a seizure last night that A&E cleared.
+#[test]
+fn a_second_set_of_members_emergencies_is_caught_but_one() {
+    hold("tests/fixtures/triage-members-b.toml", 1, 3);
 }
