@@ -39,17 +39,17 @@ fn regex(pattern: &str) -> Regex {
 static SELF_HARM: LazyLock<Regex> = LazyLock::new(|| {
     regex(concat!(
         r"\b(suicid\w*|kill(ing)? my ?self|end(ing)? (my life|it all|things|it tonight|it now)|take my (own )?life|",
-        r"(want|wanna|going|wish|ready) (to )?die|wish i (was|were) dead|better off dead|",
+        r"(wants?|wanna|going|wish|ready) (to )?die|wish i (was|were) dead|better off dead|",
         r"self[- ]?harm\w*|(hurt|hurting|harm|harming|cut|cutting) my ?self|no reason to (live|go on)|",
-        r"don'?t want to (live|be alive|be here)|can'?t go on|can'?t (do|take) this any ?more|can'?t keep going|",
+        r"(don'?t|do not|not) want to (live|be alive|be here)|can'?t go on|can'?t (do|take) this any ?more|can'?t keep going|",
         // a plan, the means, goodbyes
         r"(a|my|the|have a|got a) plan to (end|kill|do it)|(how|where|when) (i'?d|i would|i'?ll|i will|i'?m going to|im going to|im gonna|i'?m gonna) do it|",
         r"thought about how i'?d|(won'?t|will not|not going to) be around (after|for|by|much longer)|",
         r"(say|saying|said) (a )?goodbyes?( properly)?( to (you|everyone|all))|goodbye (letters?|notes?)|(wrote|written|writing) (letters|notes) (for|to) (my|the) (kids|children|family)|",
         r"giv(e|ing|en) away (my|her|his|their) (things|stuff|jewell?ery|rings?|belongings|dog|cat|pets?)|gave (away )?my (dog|cat|pets?|things|stuff) (to|away)|",
-        r"(sitting|standing) (on|at) (the|a) (bridge|cliff|roof|ledge|edge)|(rope|noose) is (in|ready)|step(ping)? in front of (a|the) (train|bus|lorry|truck|car)|",
+        r"(sitting|standing) (on|at) (the |a )?([\w']+ ){0,3}(bridge|cliff|roof|ledge|railing)|(rope|noose) is (in|ready)|step(ping)? in front of (a|the) (train|bus|lorry|truck|car)|",
         r"drive (the car )?(into|off) (the|a) (river|cliff|wall|bridge)|",
-        r"(stockpiled|saved up|saving up|been saving|hoarded|collected) (enough|my \w+ and \w+|all my)|tonight'?s the night|",
+        r"(stockpiled|saved up|saving up|been saving|hoarded|collected) (enough|my \w+ and \w+|all my)|tonight('?s| is) the night|(don'?t|do not) want to be saved|",
         r"took (a whole|the whole|a full|all (my|the|of)) (packet|pack|bottle|box|strip|tub)|",
         r"(nobody|no one|noone) would (even )?(notice|care|miss me)|what'?s the point any ?more|",
         r"(not planning on|not planning to|don'?t plan on|don'?t plan to) (be |being )?(around|here|alive)|",
@@ -58,6 +58,8 @@ static SELF_HARM: LazyLock<Regex> = LazyLock::new(|| {
         r"(sleep|go to sleep) and (just )?(not|never) wake up|(to|and) just not wake up|how many( [\w']+){0,4} would it take|ways to (die|kill myself|end it)|",
         r"cutting again|(cut|cutting|slit\w*) (my )?(wrists?|arms?|thighs?)|deeper than i (meant|wanted)|",
         r"(taken|took|swallowed) (a load|loads|a lot|a bunch|a handful|the rest) of (my )?(pills|tablets|meds)|",
+        r"(car|engine)('?s| is)? running in (the|a|my) (closed |shut )?garage|tell everyone i'?m sorry|(it )?wasn'?t (their|your|anyone'?s) fault|",
+        r"(knife|knives|knifes|blades?|rope|pills) (is |are )?ready|",
         r"(want|wanted) to go without (telling|saying)|(texted|sent|wrote|messaged)( me| us)? goodbye|",
         r"(wouldn'?t|would not|won'?t) (have|need) to( [\w']+){0,5} if i (wasn'?t|weren'?t|was not|were not) (here|around|alive)|",
         // thinking of others without them, or of the means
@@ -69,7 +71,7 @@ static SELF_HARM: LazyLock<Regex> = LazyLock::new(|| {
         r"no (point|reason) (in )?(living|being alive)|",
         r"(pills|tablets|meds)( are| were| all)* (lined up|stockpiled|counted out)|",
         r"(stop|stopped|no longer) being a burden|tired of being a burden|",
-        r"i'?m (just |only )?a burden|(a )?burden (to|on) (everyone|everybody|my family|them)|(stockpil\w*|hoard\w*) (all )?(my |the )?(pills|tablets|meds)|",
+        r"i'?m (just |only )?a burden|(a )?burden (to|on) (everyone|everybody|my family|them)|(stockpil\w*|hoard\w*) (all )?(my|his|her|their|the) \w+|",
         r"(i|i've|ive|i have|i just) (took|taken|had) an overdose|(i|i've|ive|i have|i just) (overdosed|od'?d)|",
         r"(thinking of|thinking about|going to|gonna|want to|wanna|about to) (overdos\w*|(take|taking|swallow|swallowing) ((all|all of|the whole|a bottle of) (my|the|these|those|them)|(them|these|those) all)))\b"
     ))
@@ -88,34 +90,40 @@ static EMERGENCY: LazyLock<Regex> = LazyLock::new(|| {
         r"(lips?|face|mouth) ((is|are|has|have|look|looks|looking|went|gone|going|turned|turning) )*",
         r"((a bit|slightly|kind of|kinda|very|really|quite|a little|a) )?(blue|bluish|dusky)|(blue|bluish|dusky) lips|",
         r"(gone|turned|going|turning) (a )?(funny|strange|weird|odd|grey|gray|blue|ashen) colou?r|",
-        r"wheez\w*|breathing (is )?(really |very |so )?(fast|shallow|weird|funny|strange|noisy|rattly)|sucking in under|",
+        r"wheez\w*|breathing (is )?(really |very |so )?(fast|slow|shallow|weird|funny|strange|noisy|rattly)|sucking in under|",
         r"tongue (feels |is |went |gone )?(thick|huge|massive|fat)|(harder|unable|struggling) to swallow|can'?t swallow (properly|anything|my (own )?spit)|",
         r"(throat|airway)('?s)? (is |are |feels? |keeps? )?((really|very|so|kinda|kind of|a bit|getting|all) )?(closing|tight|tightening|swelling|swollen|swelled)|closing up|",
         // swelling of face, lips, tongue, throat
         r"(face|lips?|tongue|throat|mouth|eyes?|eyelids?)( is| are| has| have| keeps?| started)?( gone| all| gone all| really| so)? (swell\w*|swollen|puff\w*)|",
+        r"(face|lips?|tongue|throat|mouth) (is |are )?(going|getting)( [\w']+){0,3} (puffy|swollen)|",
         r"swell\w* (of|in|on) (my|the|his|her|their) (face|lips?|tongue|throat|mouth)|swollen (face|lips?|tongue|throat)|anaphyla\w*|",
         // chest pain
         r"chest ((is|feels|gets|got|went|has started|started|starting|is starting|keeps) )?(to )?((really|very|so|super|quite|too|a bit|kind of|kinda) )?(pains?|hurts?|hurting|tightness|tight|pressure)|",
         r"pain in (my|the|his|her) chest|heart attack|",
         r"chest (is |feels |felt |feeling |went )?((really|very|so|super) )?(like )?(it'?s |it is |its )?(being )?(crush\w*|squeez\w*|heavy)|",
         r"(tightness|heaviness|pressure|crushing|squeezing) (in|on) (my|the|his|her) chest|crushing (chest|pain)|",
-        r"(elephant|weight) (is )?(sitting )?on (my|his|her|the) chest|clutch\w* (at )?(my|his|her|their) chest|",
+        r"(elephant|weight) (is )?(sitting )?on (my|his|her|the) chest|elephant (is )?(sitting|standing) on|clutch\w* (at )?(my|his|her|their) chest|",
         r"chest( [\w']+){0,6} (spread\w*|going|radiat\w*) (up |down )?(in)?to (my|his|her|the) (jaw|neck|arm|back)|pale and clammy|clammy and pale|",
+        r"(spread\w*|radiat\w*) (up |down )?(in)?to (my|his|her|the) jaw|(pressure|pain|squeezing|tightness|heaviness) (behind|in|on) (my|the|his|her) (breastbone|sternum)|",
         // fainting and collapse
         r"faint(ed|ing)?|pass(ed|ing)? out|black(ed|ing)? out|collaps(e|ed|ing)|unconscious|unresponsive|won'?t wake|",
         r"(shaking|jerking|twitching|convulsing)( [\w']+){0,3} (not|isn'?t|won'?t|wont) (answer|respond)\w*|(breathing )?but (won'?t|wont|not) (answer|respond|wake)\w*|",
         r"on the floor( [\w']+){0,3} (shaking|jerking|twitching|fitting)|(taken|took|swallowed|had) too many( of)? (his|her|my|their)|",
         r"(won'?t|wont|not|isn'?t|doesn'?t|can'?t get (him|her|them) to) (respond|responding|waking)|found (him|her|them|my \w+) slumped|slumped over|",
         // sudden confusion, a high fever with a stiff neck
-        r"doesn'?t know what (year|day|month) it is|(people|things) (who|that) (aren'?t|are not|weren'?t) there|hallucinat\w*|",
+        r"doesn'?t know what (year|day|month) it is|talk(s|ing)? nonsense|(not|doesn'?t|didn'?t) recogni[sz]e (me|anyone|us)|(people|things) (who|that) (aren'?t|are not|weren'?t) there|hallucinat\w*|",
         r"(really |very )?confused and (drowsy|sleepy)|(drowsy|sleepy) and confused|gibberish|(she|he|they|mum|mom|dad|wife|husband)('?s|'?re)?( [\w']+){0,6} not making (any |much )?sense|",
         r"(doesn'?t|does not|didn'?t) (know (where (he|she|they) (is|are)|who (i|he|she|they) (am|is|are))|recogni[sz]e (me|anyone))|",
+        r"(fever|temp\w*)( [\w']+){0,14} neck (is )?(so |really |very )?stiff|(uncontrollabl\w*|violent\w*) (shaking|shivering)|",
         r"(fever|temp\w*|\d\d(\.\d)?)( [\w']+){0,5} stiff neck|stiff neck( [\w']+){0,5} (fever|temp\w*)|rash that (doesn'?t|does not|won'?t) fade|",
         r"(face|skin|lips?|he'?s|she'?s|he|she|has|have) (gone|turned|going|turning|looks?|is) (a |really |very )?(grey|gray|ashen)|",
         // stroke signs
         r"(half|one side of) (my|his|her|their|the) face (won'?t|can'?t|doesn'?t|isn'?t) (move|moving)|(hand|arm|leg)s? (won'?t|can'?t) grip|",
         r"(arm|leg|arm and leg|side)s? (just )?(went|gone|has gone|have gone) (dead|numb|limp|floppy)|",
         r"(lost|losing|lose) (all )?(the )?(vision|sight) in|curtain (came|coming|come) down|(vision|eyes?|everything) went (black|dark|blank)|",
+        r"(arm|leg|hand|side)s?( is| are| has gone| went)?( all)? (floppy|limp)|(can'?t|cant|cnt) (talk|tlk|speak) (right|rite|properly)|",
+        r"(speech|words|voice) (sounds?|is|are|coming out) (wrong|weird|funny|strange)|saying the wrong words|(hand|arm)s? (won'?t|wont|can'?t) (hold|grip|lift)|",
+        r"(can'?t|cannot) see (a thing|anything)|can'?t wake (him|her|them|my \w+)|(can'?t|cannot|unable to) move (my|his|her|their) (left|right) (side|arm|leg)|",
         r"(smile|face|mouth)( is| looks?)?( all)? (lopsided|crooked)|sudden(ly)? (can'?t|cannot) (lift|raise|move|feel) (my|his|her|their)|",
         r"(face|mouth|smile)( [\w']+){0,5} droop\w*|slurry|",
         r"stroke|slurr(ed|ing)|(face|mouth|smile) ((is|are|looks?|looking|has|have|gone|went) )*droop\w*|droop\w* (face|mouth|smile)|",
@@ -216,7 +224,8 @@ static SAYS_NOT: LazyLock<Regex> = LazyLock::new(|| {
 static PAST: LazyLock<Regex> = LazyLock::new(|| {
     regex(concat!(
         r"\b(last (year|month|summer|winter|spring|autumn|fall)|(years?|months?) ago|",
-        r"(i|he|she|they|we) used to|back in (the day|(19|20)\d\d)|as a (kid|child|teen\w*))\b"
+        r"(i|he|she|they|we) used to|back in (the day|january|february|march|april|may|june|july|august|september|october|november|december)|",
+        r"in (19|20)\d\d|as a (kid|child|teen\w*))\b"
     ))
 });
 
@@ -241,13 +250,14 @@ static SUPPOSED: LazyLock<Regex> = LazyLock::new(|| {
 static NOT_HAPPENING: LazyLock<Regex> = LazyLock::new(|| {
     regex(concat!(
         r"\b((nearly|almost|practically) (gave|give|giving|had|have) (me |him |her |us )?an?|",
-        r"lost (my|his|her|their|our) \w+ to an?|what (would|does|do|did)( an?)?)$"
+        r"lost (my|his|her|their|our) \w+ to an?|what (would|does|do|did)( an?)?|(thought|convinced|sure) it was an?)$"
     ))
 });
 
 /// "I'm *not* suicidal or anything": said not to be.
-static NOT_SUICIDAL: LazyLock<Regex> =
-    LazyLock::new(|| regex(r"\b(i'?m|i am|im) not (suicidal|going to (hurt|harm|kill) myself)\b"));
+static NOT_SUICIDAL: LazyLock<Regex> = LazyLock::new(|| {
+    regex(r"\b((i'?m|i am|im) )?not (suicidal|going to (hurt|harm|kill) myself)\b")
+});
 
 /// "can't stand up *without* fainting": the "without" of a thing that
 /// cannot be done is no absence.
@@ -275,6 +285,7 @@ fn every_sign_unreported(question: &str) -> bool {
                 || NOT_HAPPENING.is_match(before)
                 || after.starts_with(" signs")
                 || after.starts_with(" symptoms")
+                || after.starts_with(" risk")
                 // "seizure free since"
                 || after.starts_with(" free")
                 || after.starts_with("-free");
@@ -423,6 +434,18 @@ mod tests {
             "he's breathing but won't answer, i think he's taken too many of his pills",
             "the right side of my face has gone numb and is drooping, speech is slurry",
             "my mum (had novantrone years ago) says her chest feels really heavy",
+            "my lips are going numb and puffy",
+            "feels like an elephant sitting on me",
+            "squeezing pressure behind my breastbone",
+            "my husband cnt tlk rite and his arm is all floppy",
+            "my speech sounds wrong and my hand wont hold the cup",
+            "can't see a thing out of my left eye",
+            "he's breathing but i can't wake him up",
+            "temp 40 and my neck is so stiff",
+            "uncontrollable shaking under three blankets",
+            "he not recognise me and talk nonsense",
+            "his breathing is really slow and he's drowsy",
+            "she can't move her left side",
         ];
         for q in urgent {
             assert_eq!(triage(q), Some(UrgentKind::Medical), "{q}");
@@ -476,6 +499,14 @@ mod tests {
             "cutting again tonight",
             "i've taken a load of my pills",
             "she texted me goodbye and isn't answering",
+            "my daughter says she wants to die",
+            "I not want to live anymore",
+            "sitting on the railing of the bridge",
+            "car's running in the closed garage",
+            "she stockpiled her oxy",
+            "tonight is the night",
+            "i just want them to know it wasn't their fault",
+            "the knives are ready",
             "thinking about driving into a tree on the way home",
             "my friend just texted me 'goodbye, look after the dog' and won't pick up",
             "sitting in my car at the top floor of the car park",
@@ -495,6 +526,10 @@ mod tests {
             "my pills are saved up in the cupboard for the trip",
             "I used to self harm as a teen, clean 12 years now",
             "I'm not suicidal or anything, just exhausted",
+            "Not suicidal or anything, just sad",
+            "sitting on the edge of the bed waiting for the nurse",
+            "my face went puffy over the steroid course, moon face",
+            "does MS increase stroke risk?",
             "I'm done with injections, which pills are better?",
         ] {
             assert_eq!(triage(q), None, "{q}");
@@ -564,6 +599,10 @@ mod tests {
             "what would an anaphylactic reaction look like?",
             "his leg spasms are not seizures, the neuro confirmed it",
             "my neuro won't answer my emails",
+            "my uncle had a stroke in 2019 and recovered",
+            "i had a seizure back in march, fine now",
+            "i was convinced it was a heart attack but the ECG was normal",
+            "my eyes are tired and I can see a thing or two blurry",
             "",
         ] {
             let verdict = triage(q);

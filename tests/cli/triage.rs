@@ -71,3 +71,15 @@ fn members_emergencies_are_caught_and_calm_messages_mostly_left_calm() {
 fn a_second_set_of_members_emergencies_is_caught_but_one() {
     hold("tests/fixtures/triage-members-b.toml", 1, 3);
 }
+
+/// The third set (tests/fixtures/triage-members-c.toml: 50 emergencies, 50
+/// calm), written blind and first run after the first two sets' fixes: 30
+/// of 50 caught (one as the wrong kind: "sitting on the edge of the bed"
+/// read as a ledge), 9 false alarms (at the session's start: 19 and 15).
+/// Its misses were then fixed in general patterns too. Five calm messages
+/// still raise an alarm: two about suicide (by choice), a faint last week,
+/// breathlessness "for months", a TV show's anaphylaxis.
+#[test]
+fn a_third_set_of_members_emergencies_is_caught() {
+    hold("tests/fixtures/triage-members-c.toml", 0, 5);
+}
