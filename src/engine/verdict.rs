@@ -10,9 +10,12 @@ use serde::{Serialize, Serializer};
 use super::passage::Passage;
 use super::triage::UrgentKind;
 
-/// Carried by every verdict, shown with every reply.
+/// Carried by every verdict, shown with every reply. Its last words are a
+/// safety net under triage, a reviewed list that every blind message set
+/// has found gaps in: whatever the verdict, a member in trouble reads
+/// where to turn.
 pub const DISCLAIMER: &str =
-    "Not medical advice: quotes from the cited articles only. Ask your care team about your own treatment.";
+    "Not medical advice: quotes from the cited articles only. Ask your care team about your own treatment; if something feels wrong now, call your local emergency number.";
 
 /// One quoted passage and why it was chosen.
 #[derive(Debug, Clone)]
