@@ -57,9 +57,12 @@ static SELF_HARM: LazyLock<Regex> = LazyLock::new(|| {
         r"driv(e|ing) (my car |the car )?(into|off) (a|the) (tree|wall|river|cliff|bridge|lorry|truck)|(more|less) like a plan|",
         r"(sleep|go to sleep) and (just )?(not|never) wake up|(to|and) just not wake up|how many( [\w']+){0,4} would it take|ways to (die|kill myself|end it)|",
         r"cutting again|(cut|cutting|slit\w*) (my )?(wrists?|arms?|thighs?)|deeper than i (meant|wanted)|",
-        r"(taken|took|swallowed) (a load|loads|a lot|a bunch|a handful|the rest) of (my )?(pills|tablets|meds)|",
+        r"(taken|took|swallowed) (a load|loads|a lot|a bunch|a handful|the rest) of (my |his |her |their )?(pills|tablets|meds|\w+)|",
         r"(car|engine)('?s| is)? running in (the|a|my) (closed |shut )?garage|tell everyone i'?m sorry|(it )?wasn'?t (their|your|anyone'?s) fault|",
-        r"(knife|knives|knifes|blades?|rope|pills) (is |are )?ready|",
+        r"(knife|knives|knifes|blades?|rope|pills) (is |are )?ready|(gun|pistol|rifle) (is )?(in|ready|loaded)|",
+        r"(i will|i'?ll|going to|gonna) finish it|this is goodbye|saying sorry for everything|how easy it would be|",
+        r"(got|have|had) enough( of)? (my )?(pills|tablets|meds)( saved)?|(took|taken|swallowed)( [\w']+){0,5} on purpose|",
+        r"(don'?t|dont) know if i'?ll (drive|make it|go|get) home|(on|at) my balcony|",
         r"(want|wanted) to go without (telling|saying)|(texted|sent|wrote|messaged)( me| us)? goodbye|",
         r"(wouldn'?t|would not|won'?t) (have|need) to( [\w']+){0,5} if i (wasn'?t|weren'?t|was not|were not) (here|around|alive)|",
         // thinking of others without them, or of the means
@@ -90,7 +93,7 @@ static EMERGENCY: LazyLock<Regex> = LazyLock::new(|| {
         r"(lips?|face|mouth) ((is|are|has|have|look|looks|looking|went|gone|going|turned|turning) )*",
         r"((a bit|slightly|kind of|kinda|very|really|quite|a little|a) )?(blue|bluish|dusky)|(blue|bluish|dusky) lips|",
         r"(gone|turned|going|turning) (a )?(funny|strange|weird|odd|grey|gray|blue|ashen) colou?r|",
-        r"wheez\w*|breathing (is )?(really |very |so )?(fast|slow|shallow|weird|funny|strange|noisy|rattly)|sucking in under|",
+        r"wheez\w*|breath\w* (is )?(really |very |so )?(fast|slow|shallow|weird|funny|strange|noisy|rattly)|sucking in under|",
         r"tongue (feels |is |went |gone )?(thick|huge|massive|fat)|(harder|unable|struggling) to swallow|can'?t swallow (properly|anything|my (own )?spit)|",
         r"(throat|airway)('?s)? (is |are |feels? |keeps? )?((really|very|so|kinda|kind of|a bit|getting|all) )?(closing|tight|tightening|swelling|swollen|swelled)|closing up|",
         // swelling of face, lips, tongue, throat
@@ -102,17 +105,17 @@ static EMERGENCY: LazyLock<Regex> = LazyLock::new(|| {
         r"pain in (my|the|his|her) chest|heart attack|",
         r"chest (is |feels |felt |feeling |went )?((really|very|so|super) )?(like )?(it'?s |it is |its )?(being )?(crush\w*|squeez\w*|heavy)|",
         r"(tightness|heaviness|pressure|crushing|squeezing) (in|on) (my|the|his|her) chest|crushing (chest|pain)|",
-        r"(elephant|weight) (is )?(sitting )?on (my|his|her|the) chest|elephant (is )?(sitting|standing) on|clutch\w* (at )?(my|his|her|their) chest|",
+        r"(elephant|weight) (is )?(sitting )?on (my|his|her|the) chest|elephant (is )?(sitting|standing|parked) on|clutch\w* (at )?(my|his|her|their) chest|",
         r"chest( [\w']+){0,6} (spread\w*|going|radiat\w*) (up |down )?(in)?to (my|his|her|the) (jaw|neck|arm|back)|pale and clammy|clammy and pale|",
-        r"(spread\w*|radiat\w*) (up |down )?(in)?to (my|his|her|the) jaw|(pressure|pain|squeezing|tightness|heaviness) (behind|in|on) (my|the|his|her) (breastbone|sternum)|",
+        r"(spread\w*|radiat\w*|going) (up |down )?(in)?to (my|his|her|the) jaw|(pressure|pain|squeez\w*|crush\w*|tightness|heaviness) (behind|in|on) (my|the|his|her) (breastbone|sternum)|",
         // fainting and collapse
         r"faint(ed|ing)?|pass(ed|ing)? out|black(ed|ing)? out|collaps(e|ed|ing)|unconscious|unresponsive|won'?t wake|",
         r"(shaking|jerking|twitching|convulsing)( [\w']+){0,3} (not|isn'?t|won'?t|wont) (answer|respond)\w*|(breathing )?but (won'?t|wont|not) (answer|respond|wake)\w*|",
         r"on the floor( [\w']+){0,3} (shaking|jerking|twitching|fitting)|(taken|took|swallowed|had) too many( of)? (his|her|my|their)|",
         r"(won'?t|wont|not|isn'?t|doesn'?t|can'?t get (him|her|them) to) (respond|responding|waking)|found (him|her|them|my \w+) slumped|slumped over|",
         // sudden confusion, a high fever with a stiff neck
-        r"doesn'?t know what (year|day|month) it is|talk(s|ing)? nonsense|(not|doesn'?t|didn'?t) recogni[sz]e (me|anyone|us)|(people|things) (who|that) (aren'?t|are not|weren'?t) there|hallucinat\w*|",
-        r"(really |very )?confused and (drowsy|sleepy)|(drowsy|sleepy) and confused|gibberish|(she|he|they|mum|mom|dad|wife|husband)('?s|'?re)?( [\w']+){0,6} not making (any |much )?sense|",
+        r"doesn'?t know what (year|day|month) it is|talk(s|ing)? nonsense|(not|doesn'?t|didn'?t) recogni[sz]e (me|anyone|us)|(people|things) ((who|that) )?(aren'?t|are not|weren'?t|not) there|(not|doesn'?t|does not) know where (she|he|they) (is|are)|hallucinat\w*|",
+        r"(really |very )?confused and (drowsy|sleepy)|(drowsy|sleepy) and confused|gibberish|(she|he|they|mum|mom|dad|wife|husband)('?s|'?re)?( [\w']+){0,6} (not|barely|hardly) making (any |much )?sense|",
         r"(doesn'?t|does not|didn'?t) (know (where (he|she|they) (is|are)|who (i|he|she|they) (am|is|are))|recogni[sz]e (me|anyone))|",
         r"(fever|temp\w*)( [\w']+){0,14} neck (is )?(so |really |very )?stiff|(uncontrollabl\w*|violent\w*) (shaking|shivering)|",
         r"(fever|temp\w*|\d\d(\.\d)?)( [\w']+){0,5} stiff neck|stiff neck( [\w']+){0,5} (fever|temp\w*)|rash that (doesn'?t|does not|won'?t) fade|",
@@ -121,6 +124,10 @@ static EMERGENCY: LazyLock<Regex> = LazyLock::new(|| {
         r"(half|one side of) (my|his|her|their|the) face (won'?t|can'?t|doesn'?t|isn'?t) (move|moving)|(hand|arm|leg)s? (won'?t|can'?t) grip|",
         r"(arm|leg|arm and leg|side)s? (just )?(went|gone|has gone|have gone) (dead|numb|limp|floppy)|",
         r"(lost|losing|lose) (all )?(the )?(vision|sight) in|curtain (came|coming|come) down|(vision|eyes?|everything) went (black|dark|blank)|",
+        r"not talking (right|properly|straight)|side of (his|her|my|their) (mouth|face) (is |has )?(down|dropped|gone down|fallen)|",
+        r"out cold|(his|her|their|my) colou?r is (bad|off|wrong|awful|terrible)|blotchy purple|mottled|squirt\w*|",
+        r"(temp\w*|fever)( [\w'.]+){0,14} (really |so )?out of it|(bp|blood pressure)( [\w']+){0,4} [5-8]\d [2-5]\d\b|",
+        r"(toddler|baby|\d+ ?(yr|year)s? old|son|daughter|kid|child)( [\w']+){0,3} (got into|swallowed|ate)( [\w']+){0,2} (pills?|tablets?|meds|medication|pill organi[sz]er)|",
         r"(arm|leg|hand|side)s?( is| are| has gone| went)?( all)? (floppy|limp)|(can'?t|cant|cnt) (talk|tlk|speak) (right|rite|properly)|",
         r"(speech|words|voice) (sounds?|is|are|coming out) (wrong|weird|funny|strange)|saying the wrong words|(hand|arm)s? (won'?t|wont|can'?t) (hold|grip|lift)|",
         r"(can'?t|cannot) see (a thing|anything)|can'?t wake (him|her|them|my \w+)|(can'?t|cannot|unable to) move (my|his|her|their) (left|right) (side|arm|leg)|",
@@ -249,7 +256,8 @@ static SUPPOSED: LazyLock<Regex> = LazyLock::new(|| {
 /// *a stroke*", "what would *anaphylaxis* look like").
 static NOT_HAPPENING: LazyLock<Regex> = LazyLock::new(|| {
     regex(concat!(
-        r"\b((nearly|almost|practically) (gave|give|giving|had|have) (me |him |her |us )?an?|",
+        r"\b((nearly|almost|practically) (gave|give|giving|had|have) (me |him |her |us )?an?|(giving|gives|gave) (me|him|her|us) an?|",
+        r"(someone|somebody|a character|a guy|a woman|a man) (had|has|having)( an?)?|",
         r"lost (my|his|her|their|our) \w+ to an?|what (would|does|do|did)( an?)?|(thought|convinced|sure) it was an?)$"
     ))
 });
@@ -446,6 +454,16 @@ mod tests {
             "he not recognise me and talk nonsense",
             "his breathing is really slow and he's drowsy",
             "she can't move her left side",
+            "he breath very fast and noisy",
+            "crushing squeeze behind my breastbone going up into my jaw",
+            "he's not talking right and one side of his mouth is down",
+            "he went down in the hallway, out cold, his color is bad",
+            "my hand is squirting blood",
+            "temp 39.8 and i feel really out of it",
+            "home bp cuff says 78/40",
+            "his legs have gone all blotchy purple",
+            "she's barely making sense and sees people not there",
+            "my 2 yr old got into my pill organizer",
         ];
         for q in urgent {
             assert_eq!(triage(q), Some(UrgentKind::Medical), "{q}");
@@ -507,6 +525,12 @@ mod tests {
             "tonight is the night",
             "i just want them to know it wasn't their fault",
             "the knives are ready",
+            "tonight i will finish it, the gun is in the drawer",
+            "guess this is goodbye, got enough of my pills saved",
+            "she took a bunch of her baclofen on purpose",
+            "standing on my balcony thinking how easy it would be",
+            "parked by the bridge, dont know if i'll drive home",
+            "she sent a text saying sorry for everything",
             "thinking about driving into a tree on the way home",
             "my friend just texted me 'goodbye, look after the dog' and won't pick up",
             "sitting in my car at the top floor of the car park",
@@ -530,6 +554,9 @@ mod tests {
             "sitting on the edge of the bed waiting for the nurse",
             "my face went puffy over the steroid course, moon face",
             "does MS increase stroke risk?",
+            "this insurance denial is giving me a stroke",
+            "watched a show where someone had a seizure after an infusion",
+            "someone had anaphylaxis on Grey's Anatomy",
             "I'm done with injections, which pills are better?",
         ] {
             assert_eq!(triage(q), None, "{q}");

@@ -83,3 +83,15 @@ fn a_second_set_of_members_emergencies_is_caught_but_one() {
 fn a_third_set_of_members_emergencies_is_caught() {
     hold("tests/fixtures/triage-members-c.toml", 0, 5);
 }
+
+/// The fourth set (tests/fixtures/triage-members-d.toml: 40 emergencies,
+/// most told without the obvious words, 40 calm), written blind and first
+/// run after the first three sets' fixes: 24 of 40 caught, one as the wrong
+/// kind, 5 false alarms (at the session's start: 10 and 9). Its misses were
+/// then fixed in general patterns too. Still missed: a double dose of
+/// baclofen told as "took it twice… feel floppy and sleepy". Still an
+/// alarm: two questions about suicide (by choice), "a seizure of zoomies".
+#[test]
+fn a_fourth_set_of_members_emergencies_is_caught_but_one() {
+    hold("tests/fixtures/triage-members-d.toml", 1, 3);
+}
