@@ -59,9 +59,9 @@ static SELF_HARM: LazyLock<Regex> = LazyLock::new(|| {
         r"cutting again|(cut|cutting|slit\w*) (my )?(wrists?|arms?|thighs?)|deeper than i (meant|wanted)|",
         r"(taken|took|swallowed) (a load|loads|a lot|a bunch|a handful|the rest) of (my |his |her |their )?(pills|tablets|meds|\w+)|",
         r"(car|engine)('?s| is)? running in (the|a|my) (closed |shut )?garage|tell everyone i'?m sorry|(it )?wasn'?t (their|your|anyone'?s) fault|",
-        r"(knife|knives|knifes|blades?|rope|pills) (is |are )?ready|(gun|pistol|rifle) (is )?(in|ready|loaded)|",
+        r"(knife|knives|knifes|blades?|rope|pills) (is |are )?ready|(gun|pistol|rifle)('?s)? (is )?(in|ready|loaded)|stop being (everyone'?s|a) (problem|burden)|",
         r"(i will|i'?ll|going to|gonna) finish it|this is goodbye|saying sorry for everything|how easy it would be|",
-        r"(got|have|had) enough( of)? (my )?(pills|tablets|meds)( saved)?|(took|taken|swallowed)( [\w']+){0,5} on purpose|",
+        r"(got|have|had) enough( of)? (my )?(pills|tablets|meds)( saved)?|(took|taken|swallowed)( [\w']+){0,5} on purpose|(took|taken|swallowed) (about |like |around |maybe )?\d+ (of )?(my |his |her )?(\w+ )?(pills|tablets|meds)|",
         r"(don'?t|dont) know if i'?ll (drive|make it|go|get) home|(on|at) my balcony|",
         r"(want|wanted) to go without (telling|saying)|(texted|sent|wrote|messaged)( me| us)? goodbye|",
         r"(wouldn'?t|would not|won'?t) (have|need) to( [\w']+){0,5} if i (wasn'?t|weren'?t|was not|were not) (here|around|alive)|",
@@ -125,6 +125,7 @@ static EMERGENCY: LazyLock<Regex> = LazyLock::new(|| {
         r"(arm|leg|arm and leg|side)s? (just )?(went|gone|has gone|have gone) (dead|numb|limp|floppy)|",
         r"(lost|losing|lose) (all )?(the )?(vision|sight) in|curtain (came|coming|come) down|(vision|eyes?|everything) went (black|dark|blank)|",
         r"not talking (right|properly|straight)|side of (his|her|my|their) (mouth|face) (is |has )?(down|dropped|gone down|fallen)|",
+        r"hard to wake|(took|taken) (his|her|my|their) whole (week|month|bottle|packet|box)|soaked through|blood (is )?dripping|",
         r"out cold|(his|her|their|my) colou?r is (bad|off|wrong|awful|terrible)|blotchy purple|mottled|squirt\w*|",
         r"(temp\w*|fever)( [\w'.]+){0,14} (really |so )?out of it|(bp|blood pressure)( [\w']+){0,4} [5-8]\d [2-5]\d\b|",
         r"(toddler|baby|\d+ ?(yr|year)s? old|son|daughter|kid|child)( [\w']+){0,3} (got into|swallowed|ate)( [\w']+){0,2} (pills?|tablets?|meds|medication|pill organi[sz]er)|",
@@ -231,7 +232,7 @@ static SAYS_NOT: LazyLock<Regex> = LazyLock::new(|| {
 static PAST: LazyLock<Regex> = LazyLock::new(|| {
     regex(concat!(
         r"\b(last (year|month|summer|winter|spring|autumn|fall)|(years?|months?) ago|",
-        r"(i|he|she|they|we) used to|back in (the day|january|february|march|april|may|june|july|august|september|october|november|december)|",
+        r"(i|he|she|they|we) used to|back in (the day|january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)|",
         r"in (19|20)\d\d|as a (kid|child|teen\w*))\b"
     ))
 });
@@ -257,7 +258,7 @@ static SUPPOSED: LazyLock<Regex> = LazyLock::new(|| {
 static NOT_HAPPENING: LazyLock<Regex> = LazyLock::new(|| {
     regex(concat!(
         r"\b((nearly|almost|practically) (gave|give|giving|had|have) (me |him |her |us )?an?|(giving|gives|gave) (me|him|her|us) an?|",
-        r"(someone|somebody|a character|a guy|a woman|a man) (had|has|having)( an?)?|",
+        r"(someone|somebody|a character|a guy|a woman|a man) (had|has|having)( an?)?|going to have an?|(can|could|does|do|will|might|may)( [\w']+){0,3} cause|",
         r"lost (my|his|her|their|our) \w+ to an?|what (would|does|do|did)( an?)?|(thought|convinced|sure) it was an?)$"
     ))
 });
@@ -464,6 +465,8 @@ mod tests {
             "his legs have gone all blotchy purple",
             "she's barely making sense and sees people not there",
             "my 2 yr old got into my pill organizer",
+            "the towel is soaked through and blood is dripping on the floor",
+            "he took his whole week of baclofen at once and he's hard to wake",
         ];
         for q in urgent {
             assert_eq!(triage(q), Some(UrgentKind::Medical), "{q}");
@@ -531,6 +534,8 @@ mod tests {
             "standing on my balcony thinking how easy it would be",
             "parked by the bridge, dont know if i'll drive home",
             "she sent a text saying sorry for everything",
+            "took about 30 of my sleeping pills an hour ago",
+            "gonna stop being everyone's problem tonight, the gun's loaded",
             "thinking about driving into a tree on the way home",
             "my friend just texted me 'goodbye, look after the dog' and won't pick up",
             "sitting in my car at the top floor of the car park",
@@ -557,6 +562,9 @@ mod tests {
             "this insurance denial is giving me a stroke",
             "watched a show where someone had a seizure after an infusion",
             "someone had anaphylaxis on Grey's Anatomy",
+            "if they deny it again I'm going to have a heart attack lmao",
+            "back in feb my wife had trouble breathing during her infusion, she was fine",
+            "can IV steroids cause chest pain? I read about it",
             "I'm done with injections, which pills are better?",
         ] {
             assert_eq!(triage(q), None, "{q}");
