@@ -73,9 +73,10 @@ fn a_second_set_of_members_emergencies_is_caught_but_one() {
 }
 
 /// The third set (tests/fixtures/triage-members-c.toml: 50 emergencies, 50
-/// calm), written blind and first run after the first two sets' fixes: 30
-/// of 50 caught (one as the wrong kind: "sitting on the edge of the bed"
-/// read as a ledge), 9 false alarms (at the session's start: 19 and 15).
+/// calm), written blind and first run after the first two sets' fixes: 29
+/// of 50 caught, one more as the wrong kind ("sitting on the edge of the
+/// bed" read as a ledge), 9 false alarms (at the session's start: 19 and
+/// 15).
 /// Its misses were then fixed in general patterns too. Five calm messages
 /// still raise an alarm: two about suicide (by choice), a faint last week,
 /// breathlessness "for months", a TV show's anaphylaxis.
@@ -86,8 +87,8 @@ fn a_third_set_of_members_emergencies_is_caught() {
 
 /// The fourth set (tests/fixtures/triage-members-d.toml: 40 emergencies,
 /// most told without the obvious words, 40 calm), written blind and first
-/// run after the first three sets' fixes: 24 of 40 caught, one as the wrong
-/// kind, 5 false alarms (at the session's start: 10 and 9). Its misses were
+/// run after the first three sets' fixes: 23 of 40 caught, one more as the
+/// wrong kind, 5 false alarms (at the session's start: 9 and 9). Its misses were
 /// then fixed in general patterns too. Still missed: a double dose of
 /// baclofen told as "took it twice… feel floppy and sleepy". Still an
 /// alarm: two questions about suicide (by choice), "a seizure of zoomies".
@@ -98,7 +99,7 @@ fn a_fourth_set_of_members_emergencies_is_caught_but_one() {
 
 /// The fifth set (tests/fixtures/triage-members-e.toml: 40 emergencies, 40
 /// calm), written blind and first run at the end of session 13, after every
-/// fix above: 34 of 40 caught, 7 false alarms (at the session's start: 18
+/// fix above: 34 of 40 caught, 7 false alarms (at the session's start: 17
 /// and 11), the fairest figure of how the patterns meet words nobody here
 /// wrote. Its misses were then fixed in general patterns too, but for two:
 /// an accidental double dose told as feeling weird, and a goodbye text
