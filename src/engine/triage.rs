@@ -100,7 +100,7 @@ static EMERGENCY: LazyLock<Regex> = LazyLock::new(|| {
         r"(lips?|face|mouth) ((is|are|has|have|look|looks|looking|went|gone|going|turned|turning) )*",
         r"((a bit|slightly|kind of|kinda|very|really|quite|a little|a) )?(blue|bluish|dusky)|(blue|bluish|dusky) lips|",
         r"(gone|turned|going|turning) (a )?(funny|strange|weird|odd|grey|gray|blue|ashen) colou?r|",
-        r"wheez[a-z0-9]*|breath[a-z0-9]* (is )?(really |very |so )?(fast|slow|shallow|weird|funny|strange|noisy|rattly)|sucking in under|",
+        r"wheez[a-z0-9]*|(throat|chest) (this|so) tight|not got any breath|(he'?s|she'?s|they'?re|he is|she is|baby is|he|she|they) (is |has |have )?(turning|turned|gone|going|went) blue|breath[a-z0-9]* (is )?(really |very |so )?(fast|slow|shallow|weird|funny|strange|noisy|rattly)|sucking in under|",
         r"tongue (feels |is |went |gone )?(thick|huge|massive|fat)|(harder|unable|struggling) to swallow|can'?t swallow (properly|anything|my (own )?spit)|",
         r"(throat|airway)('?s)? (is |are |feels? |keeps? )?((really|very|so|kinda|kind of|a bit|getting|all) )?(closing|tight|tightening|swelling|swollen|swelled)|closing up|",
         // swelling of face, lips, tongue, throat
@@ -150,14 +150,14 @@ static EMERGENCY: LazyLock<Regex> = LazyLock::new(|| {
         r"(worst|thunderclap) headache|sudden(ly)? (severe |bad |terrible |splitting |excruciating )?headache|",
         r"sudden(ly)? (went |gone |going )?blind|sudden(ly)? (lost|losing|loss of) (my |his |her |their )?(sight|vision)|",
         // seizures
-        r"seiz(ure|ures|ing)|convuls[a-z0-9]*|having (a )?fits?|(is|he'?s|she'?s|they'?re|started|keeps?) fitting|(shaking|jerking|twitching) all over|eyes (rolled|rolling|rolled up|went) back|",
+        r"seiz(ure|ures|ing)|convuls[a-z0-9]*|having (a )?fits?|(is|he'?s|she'?s|they'?re|started|keeps?|still) fitting|(shaking|jerking|twitching) all over|eyes (rolled|rolling|rolled up|went) back|",
         // heavy bleeding
         r"(heavy|heavily|lots of|a lot of|so much|won'?t stop|wont stop|not stopping|can'?t stop( the)?) bleed[a-z0-9]*|",
         r"bleed[a-z0-9]* (and )?(heavily|a lot|badly|everywhere|won'?t stop|wont stop|that won'?t stop|will not stop|non ?stop)|",
         r"blood (won'?t|wont|will not|doesn'?t|does not|isn'?t|is not) stop[a-z0-9]*|blood (is )?(everywhere|pouring|gushing|spurting)|spurting|gushing blood|",
         r"bleed[a-z0-9]* (loads|lots|so much|really bad[a-z0-9]*|badly)( [a-z0-9']+){0,8} (won'?t|wont|will not|can'?t) stop|soaking through (a|my) (pad|tampon)|",
         r"(nosebleed|nose bleed|bleed|bleeding)( [a-z0-9']+){0,2} (won'?t|wont|will not|doesn'?t|isn'?t) stop|(loads|lots|so much|a lot) of blood|",
-        r"(gums|nose) bleeding (loads|a lot|heavily|badly)|purple (spots|dots|blotches)( [a-z0-9']+){0,4} (all over|everywhere)|",
+        r"(gums|nose) (are |is )?bleeding (loads|a lot|heavily|badly)|purple (spots|dots|blotches)( [a-z0-9']+){0,4} (all over|everywhere)|",
         r"(cough[a-z0-9]*|vomit[a-z0-9]*|threw up|throwing up|puk[a-z0-9]*|spit[a-z0-9]*|spat)( up)?( [a-z0-9']+){0,3} blood|coffee grounds?|",
         r"soak(ed|ing)? through( [a-z0-9']+){0,3} (towels?|bandages?|dressings?)|soaked (in|with) blood|",
         r"(vomiting|throwing up|coughing( up)?|spitting( up)?) blood)\b"
@@ -169,7 +169,7 @@ static EXPERIENCE: LazyLock<Regex> = LazyLock::new(|| {
     regex(concat!(
         r"\b(i|i'm|im|i've|ive|i'd|me|my|mine|we|we're|our|us|he|he's|she|she's|they|they're|his|her|their|",
         r"husband|wife|partner|son|daughter|mom|mum|dad|mother|father|friend|child|kid|",
-        r"right now|now|currently|just|started|starting|suddenly|keeps?|having|happening|help)\b"
+        r"right now|now|currently|just|started|its|it's|like this|starting|suddenly|keeps?|having|happening|help)\b"
     ))
 });
 
@@ -255,7 +255,7 @@ static SUPPOSED: LazyLock<Regex> = LazyLock::new(|| {
     regex(concat!(
         r"\b(watch(ing)? (out )?for|look(ing)? out for|(be|being) prepared|",
         r"what (to|do i|should i|should we|do we|would i) do if|difference between|",
-        r"how (do|would|can|will) (i|you|we) (tell|know|spot|recogni[sz]e))\b"
+        r"how (do|would|can|will) (i|you|we) (tell|know|spot|recogni[sz]e))\b(?P<between>( [a-z0-9']+){0,4})$"
     ))
 });
 
@@ -265,15 +265,76 @@ static SUPPOSED: LazyLock<Regex> = LazyLock::new(|| {
 static NOT_HAPPENING: LazyLock<Regex> = LazyLock::new(|| {
     regex(concat!(
         r"\b((nearly|almost|practically) (gave|give|giving|had|have) (me |him |her |us )?an?|(giving|gives|gave) (me|him|her|us) an?|",
-        r"(someone|somebody|a character|a guy|a woman|a man) (had|has|having)( an?)?|going to have an?|(can|could|does|do|will|might|may)( [a-z0-9']+){0,3} cause|",
-        r"lost (my|his|her|their|our) [a-z0-9]+ to an?|what (would|does|do|did)( an?)?|(thought|convinced|sure) it was an?)$"
+        r"(someone|somebody|a character|a guy|a woman|a man) had( an?)?|",
+        r"lost (my|his|her|their|our) [a-z0-9]+ to an?|what would( an?)?|(thought|convinced) it was an?)$"
     ))
 });
+
+/// "nearly gave me a *heart attack*", "giving me a *stroke*": only these
+/// idioms; "the drip is giving me a crushing chest pain" is a report.
+static IDIOM: LazyLock<Regex> = LazyLock::new(|| regex(r"^(heart attack|stroke|seizure|fit)"));
+
+/// "can Tysabri *cause* chest pain", "what does a seizure…": a question
+/// about a sign, unless the message says it is happening ("…like this, I
+/// have it now").
+static ASKS_ABOUT: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"\b((can|could|does|do|will|might|may)( [a-z0-9']+){0,3} cause|what (does|do|did)( an?)?)$",
+    )
+});
+
+/// Words that say a sign is happening as the member writes.
+static PRESENT: LazyLock<Regex> = LazyLock::new(|| {
+    regex(concat!(
+        r"\b(again|now|rn|today|tonight|this (morning|afternoon|evening)|like this|this bad|",
+        r"its|it's|it is|having|i have|i've got|ive got|happening)\b"
+    ))
+});
+
+/// Words of a present sub-clause: a past word there is another sub-clause's
+/// ("mum had a stroke last year *and her face is drooping*").
+static PRESENT_TENSE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"\b(is|are|am|has|have|keeps?|still|suddenly|just|can'?t|cannot|won'?t|[a-z]+'s|[a-z]+'re|i'?m)\b",
+    )
+});
+
+/// Where a clause's sub-clauses meet.
+static SUB_CLAUSE: LazyLock<Regex> = LazyLock::new(|| regex(r"\b(and|but|so|then)\b"));
+
+/// A person or a present word between "watch for…" and a sign: the sign
+/// is the member's own ("the nurse said to watch for swelling and *my
+/// lips are swelling*").
+static PERSON: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"\b(my|his|her|he|she|they|we|i|is|are|now|just|[a-z]+'s)\b"));
+
+/// "going to have a heart attack lmao": only with a joke or an "if".
+static JOKE_OR_IF: LazyLock<Regex> = LazyLock::new(|| regex(r"\b(if|lol|lmao|haha)\b"));
 
 /// "I'm *not* suicidal or anything": said not to be.
 static NOT_SUICIDAL: LazyLock<Regex> = LazyLock::new(|| {
     regex(r"\b((i'?m|i am|im) )?not (suicidal|going to (hurt|harm|kill) myself)\b")
 });
+
+/// Words that undo an absence: "*never had* chest pain *like this*",
+/// "call 999 *or not*, chest tight", "no seizure *until* now".
+static NEVER_OR_NOT: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"\b(never (have|having|had|get|getting|got|feel|feeling|felt|notice|noticed)( any)?|or not)$",
+    )
+});
+static ABSENT_UNTIL: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"\b(until|till|like this|this bad|again)\b"));
+
+/// A kind of sign named ("stroke *signs*", "seizure *free*") is no report,
+/// unless someone is having them ("he *has* stroke symptoms").
+static HAVING: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"\b(having|has|have|had|got|getting|showing)$"));
+
+/// A thought of self-harm told only as a word ("suicidal thoughts",
+/// "self harm"), which the past or a denial may cover; an intent or an act
+/// ("want to die", "taken my pills") never is.
+static ONLY_THE_WORD: LazyLock<Regex> = LazyLock::new(|| regex(r"^(suicid|self)"));
 
 /// "can't stand up *without* fainting": the "without" of a thing that
 /// cannot be done is no absence.
@@ -286,26 +347,45 @@ static CANNOT: LazyLock<Regex> =
 /// ("what do I do if someone has a seizure?"). A sign that only matches
 /// across a clause's end, or any other mention of one, is a report of it.
 fn every_sign_unreported(question: &str) -> bool {
+    let present = PRESENT.is_match(&fold(question));
     let mut any = false;
     for clause in clauses(question) {
         for m in EMERGENCY.find_iter(&clause) {
             any = true;
             let before = clause[..m.start()].trim_end();
+            let after = &clause[m.end()..];
             let absent = !SAYS_NOT.is_match(m.as_str())
                 && ABSENT.is_match(before)
-                && !(before.ends_with("without") && CANNOT.is_match(before));
-            let past = PAST.is_match(&clause) && !AGAIN.is_match(&clause);
+                && !(before.ends_with("without") && CANNOT.is_match(before))
+                && !NEVER_OR_NOT.is_match(before)
+                && !ABSENT_UNTIL.is_match(after);
+            // The past is judged in the sign's own sub-clause.
+            let own = format!(
+                "{}{}",
+                SUB_CLAUSE.split(&clause[..m.end()]).last().unwrap_or(""),
+                SUB_CLAUSE.split(after).next().unwrap_or("")
+            );
+            let past =
+                PAST.is_match(&own) && !AGAIN.is_match(&clause) && !PRESENT_TENSE.is_match(&own);
+            let supposed = SUPPOSED
+                .captures(before)
+                .is_some_and(|c| !PERSON.is_match(c.name("between").map_or("", |b| b.as_str())));
+            let figure = NOT_HAPPENING.captures(before).is_some_and(|c| {
+                let idiomatic = c.get(0).is_some_and(|w| {
+                    ["nearly", "almost", "practically", "giving", "gives", "gave"]
+                        .iter()
+                        .any(|v| w.as_str().contains(v))
+                });
+                !idiomatic || IDIOM.is_match(m.as_str())
+            }) || (ASKS_ABOUT.is_match(before) && !present)
+                || (before.ends_with("going to have a") || before.ends_with("going to have an"))
+                    && JOKE_OR_IF.is_match(&clause);
             // "what *stroke signs* should I watch for": a kind of sign named.
-            let after = &clause[m.end()..];
-            let supposed = SUPPOSED.is_match(before)
-                || NOT_HAPPENING.is_match(before)
-                || after.starts_with(" signs")
-                || after.starts_with(" symptoms")
-                || after.starts_with(" risk")
-                // "seizure free since"
-                || after.starts_with(" free")
-                || after.starts_with("-free");
-            if !(absent || past || supposed) {
+            let kind_named = [" signs", " symptoms", " risk", " free", "-free"]
+                .iter()
+                .any(|t| after.starts_with(t))
+                && !HAVING.is_match(before);
+            if !(absent || past || supposed || figure || kind_named) {
                 return false;
             }
         }
@@ -325,7 +405,16 @@ fn self_harm_unreported(question: &str) -> bool {
         .collect();
     !clauses.is_empty()
         && clauses.iter().all(|clause| {
-            (PAST.is_match(clause) && !AGAIN.is_match(clause)) || NOT_SUICIDAL.is_match(clause)
+            SELF_HARM
+                .find_iter(clause)
+                .all(|m| ONLY_THE_WORD.is_match(m.as_str()))
+                && SUB_CLAUSE
+                    .split(clause)
+                    .filter(|own| SELF_HARM.is_match(own))
+                    .all(|own| {
+                        (PAST.is_match(own) && !AGAIN.is_match(clause))
+                            || NOT_SUICIDAL.is_match(own)
+                    })
         })
 }
 
@@ -463,6 +552,40 @@ mod tests {
             "his breathing is really slow and he's drowsy",
             "she can't move her left side",
             "he breath very fast and noisy",
+            "mum had a stroke last year and her face is drooping",
+            "we had his first ocrevus 2 months ago and he is having a seizure",
+            "my wife who was diagnosed years ago has collapsed and is unresponsive",
+            "i used to get migraines but this is the worst headache of my life",
+            "had lemtrada back in march and cant breathe",
+            "how do i know if its a stroke her face is drooping",
+            "the nurse said to watch for swelling and my lips are swelling now",
+            "they told us to watch for breathing problems and she cant breathe",
+            "what do i do if it wont stop my son is seizing",
+            "im having heart attack symptoms after my infusion",
+            "my husband has stroke symptoms right now",
+            "i have never had chest pain like this before",
+            "never had trouble breathing like this",
+            "i didnt have any chest pain until ten minutes ago and now its crushing",
+            "should i call 999 or not chest feels really tight",
+            "should i go to a&e or not throat is closing up",
+            "dont know if its ms or not chest pain and left arm numb",
+            "oh no seizure again",
+            "does ocrevus cause chest pain like this i have it now",
+            "can lemtrada cause seizures my son is having one now",
+            "what does crushing chest pain mean i have it right now",
+            "someone has collapsed in the waiting room at the infusion centre",
+            "a man has collapsed next to me",
+            "someone having a seizure at my infusion what do i do",
+            "he went stiff and shook for 2 minutes im sure it was a seizure",
+            "pretty sure it was a stroke her arm went weird",
+            "the drip is giving me a crushing chest pain",
+            "i think im going to have a seizure i can feel the aura coming",
+            "can this cause chest pain? its crushing",
+            "he is still fitting",
+            "her gums are bleeding loads",
+            "ive never felt my throat this tight",
+            "she has not got any breath",
+            "he's turning blue",
             "crushing squeeze behind my breastbone going up into my jaw",
             "he's not talking right and one side of his mouth is down",
             "he went down in the hallway, out cold, his color is bad",
@@ -536,6 +659,11 @@ mod tests {
             "i just want them to know it wasn't their fault",
             "the knives are ready",
             "tonight i will finish it, the gun is in the drawer",
+            "lost my job last month and i have a plan to end it",
+            "diagnosed 2 years ago and i want to die",
+            "i used to self harm and i want to die",
+            "im not suicidal but ive taken a load of my pills",
+            "im not suicidal i just want to die",
             "guess this is goodbye, got enough of my pills saved",
             "she took a bunch of her baclofen on purpose",
             "standing on my balcony thinking how easy it would be",

@@ -47,15 +47,18 @@ fn hold(set: &str, missed: usize, false_alarms: usize) {
 /// The first set (tests/fixtures/triage-members-a.toml: 70 emergencies, 50
 /// calm messages), written blind in session 13 and used to develop the
 /// patterns. Its first run caught 30 of the 70 and raised 15 false alarms.
-/// Every emergency is caught now; seven calm messages still raise one, by
+/// Every emergency is caught now; eight calm messages still raise one, by
 /// choice or as a known limit: any mention of suicide gets the crisis line
 /// (two questions about it as a side effect, "makes me want to die lol"),
-/// and a faint, a blackout or a tight chest that the message says is past,
+/// a faint, a blackout or a tight chest that the message says is past,
 /// habitual or over in words the patterns do not read as such ("once at my
-/// first infusion", "when I'm anxious", "it passed, fine now").
+/// first infusion", "when I'm anxious", "it passed, fine now"), and "the
+/// difference between an MS relapse and a stroke" (a supposing word counts
+/// only within four words of the sign, so that "watch for swelling and my
+/// lips are swelling now" is a report).
 #[test]
 fn members_emergencies_are_caught_and_calm_messages_mostly_left_calm() {
-    hold("tests/fixtures/triage-members-a.toml", 0, 7);
+    hold("tests/fixtures/triage-members-a.toml", 0, 8);
 }
 
 /// The second set (tests/fixtures/triage-members-b.toml: 55 emergencies,
