@@ -354,11 +354,13 @@ fn every_sign_unreported(question: &str) -> bool {
             any = true;
             let before = clause[..m.start()].trim_end();
             let after = &clause[m.end()..];
-            let absent = !SAYS_NOT.is_match(m.as_str())
-                && ABSENT.is_match(before)
-                && !(before.ends_with("without") && CANNOT.is_match(before))
-                && !NEVER_OR_NOT.is_match(before)
-                && !ABSENT_UNTIL.is_match(after);
+            // "can't breathe", "can't stand *without* fainting", "*never
+            // had* chest pain *like this*": no absence.
+            let undone = SAYS_NOT.is_match(m.as_str())
+                || (before.ends_with("without") && CANNOT.is_match(before))
+                || NEVER_OR_NOT.is_match(before)
+                || ABSENT_UNTIL.is_match(after);
+            let absent = ABSENT.is_match(before) && !undone;
             // The past is judged in the sign's own sub-clause.
             let own = format!(
                 "{}{}",
