@@ -311,6 +311,22 @@ static PERSON: LazyLock<Regex> =
 /// "going to have a heart attack lmao": only with a joke or an "if".
 static JOKE_OR_IF: LazyLock<Regex> = LazyLock::new(|| regex(r"\b(if|lol|lmao|haha)\b"));
 
+/// A farewell message from someone ("she texted me 'I love you, take care
+/// of the cat, I'm sorry'")…
+static FAREWELL: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"\b(texted|sent|messaged|wrote) (me|us)( [a-z0-9']+){0,10} (i'?m sorry|goodbye|love you|take care of|look after)\b",
+    )
+});
+
+/// …followed by silence ("and now she won't answer her phone"): together,
+/// a cry for help told by the one who received it.
+static SILENCE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"\b(won'?t|wont|isn'?t|is not|not|doesn'?t|can'?t get (him|her|them) to) (answer|answering|pick(ing)? up|reply|replying)\b",
+    )
+});
+
 /// "I'm *not* suicidal or anything": said not to be.
 static NOT_SUICIDAL: LazyLock<Regex> = LazyLock::new(|| {
     regex(r"\b((i'?m|i am|im) )?not (suicidal|going to (hurt|harm|kill) myself)\b")
@@ -424,6 +440,9 @@ fn self_harm_unreported(question: &str) -> bool {
 pub fn triage(question: &str) -> Option<UrgentKind> {
     let text = fold(question);
     if SELF_HARM.is_match(&text) && !self_harm_unreported(question) {
+        return Some(UrgentKind::SelfHarm);
+    }
+    if FAREWELL.is_match(&text) && SILENCE.is_match(&text) {
         return Some(UrgentKind::SelfHarm);
     }
     // A sign said to be absent ("no trouble breathing, just itchy"), past or
@@ -666,6 +685,8 @@ mod tests {
             "i used to self harm and i want to die",
             "im not suicidal but ive taken a load of my pills",
             "im not suicidal i just want to die",
+            "my mom texted me I love you, take care of the cat, I'm sorry and now she won't answer her phone",
+            "he sent us a message saying goodbye and he isn't picking up",
             "guess this is goodbye, got enough of my pills saved",
             "she took a bunch of her baclofen on purpose",
             "standing on my balcony thinking how easy it would be",
@@ -692,6 +713,8 @@ mod tests {
             "my pills are saved up in the cupboard for the trip",
             "I used to self harm as a teen, clean 12 years now",
             "I'm not suicidal or anything, just exhausted",
+            "my neuro won't answer her phone, I left a message, sorry to moan",
+            "my friend texted me sorry she can't make it to my infusion",
             "Not suicidal or anything, just sad",
             "sitting on the edge of the bed waiting for the nurse",
             "my face went puffy over the steroid course, moon face",

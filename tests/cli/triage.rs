@@ -104,12 +104,12 @@ fn a_fourth_set_of_members_emergencies_is_caught_but_one() {
 /// calm), written blind and first run at the end of session 13, after every
 /// fix above: 34 of 40 caught, 7 false alarms (at the session's start: 17
 /// and 11), the fairest figure of how the patterns meet words nobody here
-/// wrote. Its misses were then fixed in general patterns too, but for two:
-/// an accidental double dose told as feeling weird, and a goodbye text
-/// ("take care of the cat, I'm sorry"). Four calm messages still raise an
+/// wrote. Its misses were then fixed in general patterns too (a farewell
+/// text followed by silence among them), but for one: an accidental double
+/// dose told as feeling weird. Four calm messages still raise an
 /// alarm: the suicide rate (by choice), a dark time three years ago told
 /// in another sentence, a TV show's stroke, the MS hug.
 #[test]
-fn a_fifth_set_of_members_emergencies_is_caught_but_two() {
-    hold("tests/fixtures/triage-members-e.toml", 2, 4);
+fn a_fifth_set_of_members_emergencies_is_caught_but_one() {
+    hold("tests/fixtures/triage-members-e.toml", 1, 4);
 }
