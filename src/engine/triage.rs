@@ -259,20 +259,31 @@ static SUPPOSED: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 
-/// Words just before a sign that make it a figure of speech or someone
-/// else's past ("my dog nearly gave me *a heart attack*", "lost my dad to
-/// *a stroke*", "what would *anaphylaxis* look like").
+/// Words just before a sign that make it someone else's, past or
+/// imagined ("lost my dad to *a stroke*", "someone had *a seizure* on TV",
+/// "what would *anaphylaxis* look like", "I thought it was *a heart
+/// attack*").
 static NOT_HAPPENING: LazyLock<Regex> = LazyLock::new(|| {
     regex(concat!(
-        r"\b((nearly|almost|practically) (gave|give|giving|had|have) (me |him |her |us )?an?|(giving|gives|gave) (me|him|her|us) an?|",
-        r"(someone|somebody|a character|a guy|a woman|a man) had( an?)?|",
+        r"\b((someone|somebody|a character|a guy|a woman|a man) had( an?)?|",
         r"lost (my|his|her|their|our) [a-z0-9]+ to an?|what would( an?)?|(thought|convinced) it was an?)$"
     ))
 });
 
-/// "nearly gave me a *heart attack*", "giving me a *stroke*": only these
-/// idioms; "the drip is giving me a crushing chest pain" is a report.
+/// "my dog nearly gave me *a heart attack*", "this is giving me *a
+/// stroke*": a figure of speech, but only for these idioms ("the drip is
+/// giving me a crushing chest pain" is a report).
+static IDIOM_LEAD: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"\b((nearly|almost|practically) (gave|give|giving|had|have) (me |him |her |us )?an?|(giving|gives|gave) (me|him|her|us) an?)$",
+    )
+});
 static IDIOM: LazyLock<Regex> = LazyLock::new(|| regex(r"^(heart attack|stroke|seizure|fit)"));
+
+/// "I'm going to have a heart attack lmao": a figure of speech only with a
+/// joke or an "if" ([`JOKE_OR_IF`]); "I think I'm going to have a seizure"
+/// is a report.
+static GOING_TO_HAVE: LazyLock<Regex> = LazyLock::new(|| regex(r"\bgoing to have an?$"));
 
 /// "can Tysabri *cause* chest pain", "what does a seizure…": a question
 /// about a sign, unless the message says it is happening ("…like this, I
@@ -308,7 +319,6 @@ static SUB_CLAUSE: LazyLock<Regex> = LazyLock::new(|| regex(r"\b(and|but|so|then
 static PERSON: LazyLock<Regex> =
     LazyLock::new(|| regex(r"\b(my|his|her|he|she|they|we|i|is|are|now|just|[a-z]+'s)\b"));
 
-/// "going to have a heart attack lmao": only with a joke or an "if".
 static JOKE_OR_IF: LazyLock<Regex> = LazyLock::new(|| regex(r"\b(if|lol|lmao|haha)\b"));
 
 /// A farewell message from someone ("she texted me 'I love you, take care
@@ -359,11 +369,13 @@ static CANNOT: LazyLock<Regex> =
 
 /// Whether no sign the question names is reported, each judged in its own
 /// clause: said to be absent ("itchy, no trouble breathing, just
-/// annoyed"), told of the past ("last year I had a seizure"), or supposed
-/// ("what do I do if someone has a seizure?"). A sign that only matches
-/// across a clause's end, or any other mention of one, is a report of it.
-fn every_sign_unreported(question: &str) -> bool {
-    let present = PRESENT.is_match(&fold(question));
+/// annoyed"), told of the past ("last year I had a seizure"), supposed
+/// ("what do I do if someone has a seizure?"), asked about, a figure of
+/// speech, or a kind of sign named ("stroke signs"). A sign that only
+/// matches across a clause's end, or any other mention of one, is a report
+/// of it. `text` is the whole question, folded.
+fn every_sign_unreported(question: &str, text: &str) -> bool {
+    let present = PRESENT.is_match(text);
     let mut any = false;
     for clause in clauses(question) {
         for m in EMERGENCY.find_iter(&clause) {
@@ -388,16 +400,10 @@ fn every_sign_unreported(question: &str) -> bool {
             let supposed = SUPPOSED
                 .captures(before)
                 .is_some_and(|c| !PERSON.is_match(c.name("between").map_or("", |b| b.as_str())));
-            let figure = NOT_HAPPENING.captures(before).is_some_and(|c| {
-                let idiomatic = c.get(0).is_some_and(|w| {
-                    ["nearly", "almost", "practically", "giving", "gives", "gave"]
-                        .iter()
-                        .any(|v| w.as_str().contains(v))
-                });
-                !idiomatic || IDIOM.is_match(m.as_str())
-            }) || (ASKS_ABOUT.is_match(before) && !present)
-                || (before.ends_with("going to have a") || before.ends_with("going to have an"))
-                    && JOKE_OR_IF.is_match(&clause);
+            let figure = NOT_HAPPENING.is_match(before)
+                || (IDIOM_LEAD.is_match(before) && IDIOM.is_match(m.as_str()))
+                || (GOING_TO_HAVE.is_match(before) && JOKE_OR_IF.is_match(&clause))
+                || (ASKS_ABOUT.is_match(before) && !present);
             // "what *stroke signs* should I watch for": a kind of sign named.
             let kind_named = [" signs", " symptoms", " risk", " free", "-free"]
                 .iter()
@@ -445,9 +451,9 @@ pub fn triage(question: &str) -> Option<UrgentKind> {
     if FAREWELL.is_match(&text) && SILENCE.is_match(&text) {
         return Some(UrgentKind::SelfHarm);
     }
-    // A sign said to be absent ("no trouble breathing, just itchy"), past or
-    // supposed is no report of it; any other mention of one is.
-    let reported = EMERGENCY.is_match(&text) && !every_sign_unreported(question);
+    // A sign said to be absent ("no trouble breathing, just itchy"), past,
+    // supposed or a figure of speech is no report of it; any other is.
+    let reported = EMERGENCY.is_match(&text) && !every_sign_unreported(question, &text);
     if reported && (EXPERIENCE.is_match(&text) || !GENERAL.is_match(&text)) {
         return Some(UrgentKind::Medical);
     }
