@@ -154,6 +154,33 @@ fn drugs_and_topics_absent_from_the_articles_get_no_answer() {
     }
 }
 
+/// MS drugs the articles never describe are named in the shipped
+/// synonyms, so the drug rule knows them: however near in meaning another
+/// drug's side-effect list is, it does not answer for them. A passage that
+/// names no drug still may.
+#[test]
+fn a_drug_the_articles_never_describe_is_not_answered_from_another_drugs_passage() {
+    for question in [
+        // Each of these four quoted another drug's side effects before the
+        // drugs were named in synonyms.toml (session 14).
+        "Does Zeposia cause headaches?",
+        "does gilenya cause hair loss",
+        "does copaxone cause a rash",
+        "Does Ponvory cause headaches?",
+        "my cousin on Vumerity says her hair is thinning, is that from the drug",
+        "cladribine tablets side effects",
+    ] {
+        let verdict = engine().ask(question);
+        for hit in verdict.hits() {
+            assert!(
+                drugs_named(hit).is_empty(),
+                "{question}: quoted {}",
+                hit.passage.section()
+            );
+        }
+    }
+}
+
 #[test]
 fn misspelt_question_words_still_shape_the_question() {
     // "offen" and "schedual" are in no article: read as "often" and
