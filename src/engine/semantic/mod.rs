@@ -3,7 +3,7 @@
 //! "You receive this drug once every four weeks" without sharing its words.
 //!
 //! The model ([`encoder::Encoder`], its own crate in `crates/encoder`) and its tokenizer are loaded once per
-//! process from `models/all-minilm-l6-v2/` and checked against the digests
+//! process from `models/minilm-l6-ms/` and checked against the digests
 //! compiled in here; passage vectors are computed at index time and cached
 //! beside the index by the digest of their text ([`store`]).
 
@@ -36,12 +36,12 @@ const QUESTION_CACHE: usize = 512;
 
 /// The model shipped in the repository, found from the build's own folder
 /// unless `[engine] model_dir` says otherwise.
-pub const DEFAULT_MODEL_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models/all-minilm-l6-v2");
+pub const DEFAULT_MODEL_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models/minilm-l6-ms");
 
 /// The files of the model and the digests they must have.
 pub const WEIGHTS_FILE: &str = "model.int8.safetensors";
 pub const TOKENIZER_FILE: &str = "tokenizer.json";
-const WEIGHTS_SHA256: &str = "f2096eecd5072a5d774a47a95b9cb4aca2c22c2fd8422295046573b431ecb6b7";
+const WEIGHTS_SHA256: &str = "7a7defe957426b7dbe412c9757a48d9056459b9788d5a25a5c1146bc818584b5";
 const TOKENIZER_SHA256: &str = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037";
 /// Neither file may be larger than this (the weights are 22 MiB).
 const MAX_FILE_BYTES: u64 = 64 << 20;
