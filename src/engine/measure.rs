@@ -66,16 +66,29 @@ fn unit_forms_pattern() -> String {
 
 /// "how many (more) hours (or minutes)", or a "how long" that says the
 /// unit it wants ("how long does it take, like hours?", "how long in
-/// minutes"); a unit elsewhere in a "how long" sentence is its story
-/// ("how long after my course, I finished 3 weeks ago?").
+/// minutes"), or a "how long" question followed by a guess that is only a
+/// measure ("how long does each drip last? an hour?"); a unit elsewhere in
+/// a "how long" sentence is its story ("how long after my course, I
+/// finished 3 weeks ago?", "how long? it has been two weeks").
 static ASKED: LazyLock<Regex> = LazyLock::new(|| {
     let unit = unit_forms_pattern();
     let units = format!(r"(?:{unit})(?:\s*(?:or|and|/|,)\s*(?:{unit}))*");
+    let guess = r"(?:(?:like|maybe|about|around|roughly|an?|one|two|three|four|five|six|half|few|couple|of|several|more|than|or|\d+(?:-\d+)?)\s+)*";
     Regex::new(&format!(
-        r"\bhow many (?:more )?(?P<many>{units})\b|\bhow long\b[^.?!]*?\b(?:like|in) (?:(?:a few|several|many|how many) )?(?P<long>{units})\b"
+        r"\bhow many (?:more )?(?P<many>{units})\b|\bhow long\b[^.?!]*?\b(?:like|in) (?:(?:a few|several|many|how many) )?(?P<long>{units})\b|\bhow long\b[^.?!]*[.?!]+\s+{guess}(?P<guess>{units})\b"
     ))
     .expect("the unit pattern is a constant checked by the tests")
 });
+
+/// Whether a reading asks "how long": it then asks in the unit its
+/// message asks in elsewhere ("How long does an Ocrevus infusion take?
+/// Like how many hours will I be sitting there?" read one question at a
+/// time).
+pub fn asks_how_long(text: &str) -> bool {
+    static HOW_LONG: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\bhow long\b").expect("a constant pattern"));
+    HOW_LONG.is_match(&text.to_lowercase())
+}
 
 static WORD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[a-z]+").expect("a constant pattern"));
 
@@ -88,6 +101,7 @@ pub fn asked_kinds(question: &str) -> Vec<UnitKind> {
         let asked = found
             .name("many")
             .or_else(|| found.name("long"))
+            .or_else(|| found.name("guess"))
             .map_or("", |m| m.as_str());
         for word in WORD.find_iter(asked) {
             if let Some(kind) = kind_of(word.as_str()) {
@@ -140,6 +154,12 @@ mod tests {
             ("how many days in a row is lemtrada", &[Calendar]),
             ("how many more hours will the drip take", &[Clock]),
             ("how long in minutes is the wait afterwards", &[Clock]),
+            (
+                "how long does each drip last? an hour? planning my day",
+                &[Clock],
+            ),
+            ("how long is the infusion itself? 2-3 hrs?", &[Clock]),
+            ("How long until it wears off? Like 6 months?", &[Calendar]),
         ] {
             assert_eq!(asked_kinds(question), kinds, "{question}");
         }
@@ -156,6 +176,8 @@ mod tests {
             "How long after my first Lemtrada course do I go back, I finished 3 weeks ago?",
             "How long has Ocrevus been approved, a few years?",
             "how long is the min gap between Ocrevus infusions?",
+            "how long does it take to work? my neuro said be patient. a few weeks ago I started",
+            "How long is the drip? It was an hour late last time",
         ] {
             assert!(asked_kinds(q).is_empty(), "{q}");
         }

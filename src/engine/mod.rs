@@ -389,7 +389,7 @@ impl Engine {
     /// question is not refused for the others' words.
     fn gather(&self, question: &str) -> Result<Explanation, SearchError> {
         let sentences = asking::asking_sentences(question);
-        let whole = self.gather_asking(question, sentences.clone(), true)?;
+        let whole = self.gather_asking(question, sentences.clone(), true, &[])?;
         let Some(sentences) = sentences else {
             return Ok(whole);
         };
@@ -400,6 +400,7 @@ impl Engine {
         if direct.len() < 2 || matches!(whole.reason, rank::Reason::Answered { .. }) {
             return Ok(whole);
         }
+        let whole_units = whole.plan.units.clone();
         let mut best = whole;
         // Each reading is a pass of the model: the last few questions of a
         // post, where it usually asks what it came for.
@@ -409,7 +410,8 @@ impl Engine {
                 part.push(sentences[i - 1].clone());
             }
             part.push(sentences[i].clone());
-            match self.gather_asking(question, Some(part), false) {
+            // A "how long" asks in the unit the post asks in elsewhere.
+            match self.gather_asking(question, Some(part), false, &whole_units) {
                 Ok(one) if one.best_confidence() > best.best_confidence() => best = one,
                 Ok(_) => {}
                 // The whole post's reading stands.
@@ -420,12 +422,14 @@ impl Engine {
     }
 
     /// [`Engine::gather`] for one reading: these sentences ask (`None`:
-    /// the whole message does).
+    /// the whole message does); a "how long" among them that names no unit
+    /// asks in the `inherited` units.
     fn gather_asking(
         &self,
         question: &str,
         sentences: Option<Vec<asking::Asking>>,
         whole: bool,
+        inherited: &[measure::UnitKind],
     ) -> Result<Explanation, SearchError> {
         let searcher = self
             .reader
@@ -434,7 +438,12 @@ impl Engine {
             .searcher();
         let mut analyzer = self.analyzer.clone();
         let planner = self.planner(&searcher);
-        let plan = planner.plan_asking(question, sentences.clone(), &mut analyzer);
+        let mut plan = planner.plan_asking(question, sentences.clone(), &mut analyzer);
+        if plan.units.is_empty()
+            && measure::asks_how_long(&asking::joined(question, sentences.as_deref()))
+        {
+            plan.units = inherited.to_vec();
+        }
         let lexical = if plan.has_topic() {
             let query = planner.query(&plan);
             let top =

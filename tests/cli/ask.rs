@@ -188,6 +188,12 @@ fn a_measure_asked_in_hours_is_not_answered_by_a_schedule_in_days() {
         .as_str()
         .unwrap()
         .contains("five days"));
+    // Asked over two sentences, and each read alone: the "how long" asks
+    // in the hours the next sentence names.
+    let split = reading(
+        "How long is a Tysabri infusion? Like how many hours will I be stuck at the clinic, do I need to bring food?",
+    );
+    assert_eq!(split["quoted"], 0, "{split}");
 }
 
 #[test]
