@@ -52,9 +52,9 @@ fn the_members_question_set_holds_up() {
 #[test]
 fn the_forum_question_set_holds_up() {
     let bars = HeldOutBars {
-        hit_at_1: 0.86,
+        hit_at_1: 0.87,
         hit_at_3: 0.9,
-        false_no_answer: 0.03,
+        false_no_answer: 0.04,
         ..HeldOutBars::USUAL
     };
     bars.hold("tests/fixtures/forum-posts.toml");
@@ -70,7 +70,10 @@ fn the_second_held_out_set_holds_up() {
         hit_at_1: 0.95,
         hit_at_3: 0.97,
         false_no_answer: 0.01,
-        ..HeldOutBars::USUAL
+        // With the second round of tuning (session 14) it answers two of
+        // its ten near misses.
+        no_answer: 0.84,
+        near_no_answer: 0.79,
     };
     bars.hold("tests/fixtures/second-holdout.toml");
 }
@@ -80,9 +83,9 @@ fn the_second_held_out_set_holds_up() {
 #[test]
 fn the_third_held_out_set_holds_up() {
     let bars = HeldOutBars {
-        hit_at_1: 0.9,
+        hit_at_1: 0.89,
         hit_at_3: 0.93,
-        false_no_answer: 0.02,
+        false_no_answer: 0.03,
         ..HeldOutBars::USUAL
     };
     bars.hold("tests/fixtures/third-holdout.toml");
@@ -94,10 +97,10 @@ fn the_third_held_out_set_holds_up() {
 #[test]
 fn the_fourth_held_out_set_holds_up() {
     let bars = HeldOutBars {
-        hit_at_1: 0.95,
+        hit_at_1: 0.94,
         hit_at_3: 0.96,
         false_no_answer: 0.04,
-        no_answer: 0.92,
+        no_answer: 0.91,
         near_no_answer: 0.89,
     };
     bars.hold("tests/fixtures/fourth-holdout.toml");
@@ -113,11 +116,11 @@ fn the_fourth_held_out_set_holds_up() {
 #[test]
 fn the_fifth_held_out_set_holds_up() {
     let bars = HeldOutBars {
-        hit_at_1: 0.96,
-        hit_at_3: 0.97,
+        hit_at_1: 0.95,
+        hit_at_3: 0.96,
         false_no_answer: 0.02,
-        no_answer: 0.93,
-        near_no_answer: 0.91,
+        no_answer: 0.86,
+        near_no_answer: 0.82,
     };
     bars.hold("tests/fixtures/fifth-holdout.toml");
 }
@@ -130,10 +133,10 @@ fn the_fifth_held_out_set_holds_up() {
 #[test]
 fn the_sixth_held_out_set_holds_up() {
     let bars = HeldOutBars {
-        hit_at_1: 0.83,
-        hit_at_3: 0.84,
-        false_no_answer: 0.07,
-        no_answer: 0.93,
+        hit_at_1: 0.82,
+        hit_at_3: 0.86,
+        false_no_answer: 0.09,
+        no_answer: 0.92,
         near_no_answer: 0.91,
     };
     bars.hold("tests/fixtures/sixth-holdout.toml");
@@ -148,9 +151,9 @@ fn the_sixth_held_out_set_holds_up() {
 fn the_seventh_held_out_set_holds_up() {
     let bars = HeldOutBars {
         hit_at_1: 0.88,
-        hit_at_3: 0.92,
-        false_no_answer: 0.03,
-        no_answer: 0.93,
+        hit_at_3: 0.9,
+        false_no_answer: 0.04,
+        no_answer: 0.92,
         near_no_answer: 0.91,
     };
     bars.hold("tests/fixtures/seventh-holdout.toml");
@@ -165,10 +168,10 @@ fn the_seventh_held_out_set_holds_up() {
 #[test]
 fn the_eighth_held_out_set_holds_up() {
     let bars = HeldOutBars {
-        hit_at_1: 0.87,
-        hit_at_3: 0.89,
+        hit_at_1: 0.88,
+        hit_at_3: 0.92,
         false_no_answer: 0.05,
-        no_answer: 0.89,
+        no_answer: 0.88,
         near_no_answer: 0.84,
     };
     bars.hold("tests/fixtures/eighth-holdout.toml");
@@ -183,11 +186,11 @@ fn the_eighth_held_out_set_holds_up() {
 #[test]
 fn the_ninth_held_out_set_holds_up() {
     let bars = HeldOutBars {
-        hit_at_1: 0.73,
+        hit_at_1: 0.75,
         hit_at_3: 0.77,
-        false_no_answer: 0.1,
-        no_answer: 0.86,
-        near_no_answer: 0.83,
+        false_no_answer: 0.08,
+        no_answer: 0.85,
+        near_no_answer: 0.82,
     };
     bars.hold("tests/fixtures/ninth-holdout.toml");
 }
@@ -199,9 +202,9 @@ fn the_ninth_held_out_set_holds_up() {
 #[test]
 fn the_tenth_held_out_set_holds_up() {
     let bars = HeldOutBars {
-        hit_at_1: 0.77,
-        hit_at_3: 0.78,
-        false_no_answer: 0.08,
+        hit_at_1: 0.75,
+        hit_at_3: 0.75,
+        false_no_answer: 0.09,
         no_answer: 0.94,
         near_no_answer: 0.93,
     };
@@ -216,11 +219,11 @@ fn the_tenth_held_out_set_holds_up() {
 #[test]
 fn the_eleventh_held_out_set_holds_up() {
     let bars = HeldOutBars {
-        hit_at_1: 0.87,
-        hit_at_3: 0.91,
-        false_no_answer: 0.05,
-        no_answer: 0.85,
-        near_no_answer: 0.79,
+        hit_at_1: 0.9,
+        hit_at_3: 0.94,
+        false_no_answer: 0.04,
+        no_answer: 0.89,
+        near_no_answer: 0.86,
     };
     bars.hold("tests/fixtures/eleventh-holdout.toml");
 }
@@ -235,11 +238,11 @@ fn the_eleventh_held_out_set_holds_up() {
 #[test]
 fn the_twelfth_held_out_set_holds_up() {
     let bars = HeldOutBars {
-        hit_at_1: 0.81,
-        hit_at_3: 0.84,
-        false_no_answer: 0.06,
-        no_answer: 0.72,
-        near_no_answer: 0.66,
+        hit_at_1: 0.85,
+        hit_at_3: 0.87,
+        false_no_answer: 0.05,
+        no_answer: 0.76,
+        near_no_answer: 0.71,
     };
     bars.hold("tests/fixtures/twelfth-holdout.toml");
 }
@@ -253,10 +256,10 @@ fn the_twelfth_held_out_set_holds_up() {
 fn the_thirteenth_held_out_set_holds_up() {
     let bars = HeldOutBars {
         hit_at_1: 0.85,
-        hit_at_3: 0.87,
-        false_no_answer: 0.06,
+        hit_at_3: 0.88,
+        false_no_answer: 0.07,
         no_answer: 0.86,
-        near_no_answer: 0.83,
+        near_no_answer: 0.82,
     };
     bars.hold("tests/fixtures/thirteenth-holdout.toml");
 }
@@ -270,7 +273,7 @@ fn the_thirteenth_held_out_set_holds_up() {
 #[test]
 fn the_fourteenth_held_out_set_holds_up() {
     let bars = HeldOutBars {
-        hit_at_1: 0.81,
+        hit_at_1: 0.82,
         hit_at_3: 0.85,
         false_no_answer: 0.08,
         no_answer: 0.73,
