@@ -400,7 +400,6 @@ impl Engine {
         if direct.len() < 2 || matches!(whole.reason, rank::Reason::Answered { .. }) {
             return Ok(whole);
         }
-        let whole_units = whole.plan.units.clone();
         let mut best = whole;
         // Each reading is a pass of the model: the last few questions of a
         // post, where it usually asks what it came for.
@@ -410,8 +409,13 @@ impl Engine {
                 part.push(sentences[i - 1].clone());
             }
             part.push(sentences[i].clone());
-            // A "how long" asks in the unit the post asks in elsewhere.
-            match self.gather_asking(question, Some(part), false, &whole_units) {
+            // A "how long" asks in the unit of a next sentence that only
+            // goes on with it ("… take? Like how many hours…?").
+            let follow_up = sentences
+                .get(i + 1)
+                .map(|next| measure::follow_up_kinds(&question[next.range.clone()]))
+                .unwrap_or_default();
+            match self.gather_asking(question, Some(part), false, &follow_up) {
                 Ok(one) if one.best_confidence() > best.best_confidence() => best = one,
                 Ok(_) => {}
                 // The whole post's reading stands.
