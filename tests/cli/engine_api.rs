@@ -169,6 +169,8 @@ fn a_drug_the_articles_never_describe_is_not_answered_from_another_drugs_passage
         "Does Ponvory cause headaches?",
         "my cousin on Vumerity says her hair is thinning, is that from the drug",
         "cladribine tablets side effects",
+        "Does beta interferon cause hair loss?",
+        "Does DMF cause hair loss?",
     ] {
         let verdict = engine().ask(question);
         for hit in verdict.hits() {
