@@ -6,6 +6,7 @@
 //!
 //! `cargo run --release --example dump_passages -- corpus > passages.jsonl`
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use infusion_faq::corpus::Corpus;
@@ -20,6 +21,7 @@ fn main() {
             std::process::exit(1);
         }
     };
+    let mut out = std::io::stdout().lock();
     for p in cut_passages(&corpus) {
         let sentences: Vec<&str> = p.sentences.iter().map(|r| &p.text[r.clone()]).collect();
         let line = serde_json::json!({
@@ -30,6 +32,9 @@ fn main() {
             "whole": format!("{}\n{}", p.context(), p.text),
             "sentences": sentences,
         });
-        println!("{line}");
+        // A closed pipe (`| head`) ends the listing quietly.
+        if writeln!(out, "{line}").is_err() {
+            return;
+        }
     }
 }
