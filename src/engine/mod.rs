@@ -443,9 +443,9 @@ impl Engine {
         let mut analyzer = self.analyzer.clone();
         let planner = self.planner(&searcher);
         let mut plan = planner.plan_asking(question, sentences.clone(), &mut analyzer);
-        if plan.units.is_empty()
-            && measure::asks_how_long(&asking::joined(question, sentences.as_deref()))
-        {
+        // What the reading asks, joined once: for the unit and the model.
+        let mut asked = asking::joined(question, sentences.as_deref());
+        if plan.units.is_empty() && measure::asks_how_long(&asked) {
             plan.units = inherited.to_vec();
         }
         let lexical = if plan.has_topic() {
@@ -471,7 +471,6 @@ impl Engine {
         // A long post is read by the sentences that ask, with the drugs the
         // rest of it names: "My neuro wants me on Ocrevus. How are the first
         // doses done?" asks about Ocrevus.
-        let mut asked = asking::joined(question, sentences.as_deref());
         let asked_words = words(&asked);
         for (wrong, right) in &plan.respelt {
             asked = spelling::respell(&asked, wrong, right);
