@@ -196,7 +196,17 @@ fn a_measure_asked_in_hours_is_not_answered_by_a_schedule_in_days() {
         "How long is a Tysabri infusion? Like how many hours will I be stuck at the clinic, do I need to bring food?",
     );
     assert_eq!(split["quoted"], 0, "{split}");
-    assert_eq!(split["reason"]["reason"], "not_in_the_unit", "{split}");
+    let schedule = split["candidates"]
+        .as_array()
+        .and_then(|all| {
+            all.iter().find(|c| {
+                c["text"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("once every four weeks"))
+            })
+        })
+        .expect("the Tysabri schedule is a candidate");
+    assert_eq!(schedule["lacks_unit"], true, "{split}");
     // A question of its own about hours does not lend them to the "how
     // long" before it: the course's five days answer that one.
     let two = reading("How long is the first Lemtrada course? And how many hours is each drip?");

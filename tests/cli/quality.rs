@@ -53,9 +53,9 @@ fn the_members_question_set_holds_up() {
 #[test]
 fn the_forum_question_set_holds_up() {
     let bars = HeldOutBars {
-        hit_at_1: 0.868,
-        hit_at_3: 0.894,
-        false_no_answer: 0.04,
+        hit_at_1: 0.881,
+        hit_at_3: 0.907,
+        false_no_answer: 0.027,
         ..HeldOutBars::USUAL
     };
     bars.hold("tests/fixtures/forum-posts.toml");
@@ -71,10 +71,8 @@ fn the_second_held_out_set_holds_up() {
         hit_at_1: 0.936,
         hit_at_3: 0.957,
         false_no_answer: 0.022,
-        // With the second round of tuning (session 14) it answers two of
-        // its ten near misses.
-        no_answer: 0.769,
-        near_no_answer: 0.7,
+        no_answer: 0.846,
+        near_no_answer: 0.8,
     };
     bars.hold("tests/fixtures/second-holdout.toml");
 }
@@ -84,9 +82,9 @@ fn the_second_held_out_set_holds_up() {
 #[test]
 fn the_third_held_out_set_holds_up() {
     let bars = HeldOutBars {
-        hit_at_1: 0.887,
-        hit_at_3: 0.919,
-        false_no_answer: 0.033,
+        hit_at_1: 0.903,
+        hit_at_3: 0.935,
+        false_no_answer: 0.017,
         ..HeldOutBars::USUAL
     };
     bars.hold("tests/fixtures/third-holdout.toml");
@@ -100,8 +98,8 @@ fn the_third_held_out_set_holds_up() {
 fn the_fourth_held_out_set_holds_up() {
     let bars = HeldOutBars {
         hit_at_1: 0.935,
-        hit_at_3: 0.951,
-        false_no_answer: 0.049,
+        hit_at_3: 0.967,
+        false_no_answer: 0.033,
         no_answer: 0.846,
         near_no_answer: 0.8,
     };
@@ -135,9 +133,9 @@ fn the_fifth_held_out_set_holds_up() {
 #[test]
 fn the_sixth_held_out_set_holds_up() {
     let bars = HeldOutBars {
-        hit_at_1: 0.816,
-        hit_at_3: 0.85,
-        false_no_answer: 0.1,
+        hit_at_1: 0.85,
+        hit_at_3: 0.883,
+        false_no_answer: 0.084,
         no_answer: 0.866,
         near_no_answer: 0.833,
     };
@@ -152,9 +150,9 @@ fn the_sixth_held_out_set_holds_up() {
 #[test]
 fn the_seventh_held_out_set_holds_up() {
     let bars = HeldOutBars {
-        hit_at_1: 0.871,
-        hit_at_3: 0.9,
-        false_no_answer: 0.043,
+        hit_at_1: 0.885,
+        hit_at_3: 0.928,
+        false_no_answer: 0.029,
         no_answer: 0.866,
         near_no_answer: 0.833,
     };
@@ -170,9 +168,9 @@ fn the_seventh_held_out_set_holds_up() {
 #[test]
 fn the_eighth_held_out_set_holds_up() {
     let bars = HeldOutBars {
-        hit_at_1: 0.871,
-        hit_at_3: 0.914,
-        false_no_answer: 0.058,
+        hit_at_1: 0.9,
+        hit_at_3: 0.928,
+        false_no_answer: 0.043,
         no_answer: 0.842,
         near_no_answer: 0.769,
     };
@@ -188,8 +186,8 @@ fn the_eighth_held_out_set_holds_up() {
 #[test]
 fn the_ninth_held_out_set_holds_up() {
     let bars = HeldOutBars {
-        hit_at_1: 0.75,
-        hit_at_3: 0.763,
+        hit_at_1: 0.763,
+        hit_at_3: 0.777,
         false_no_answer: 0.084,
         no_answer: 0.818,
         near_no_answer: 0.777,
@@ -204,9 +202,9 @@ fn the_ninth_held_out_set_holds_up() {
 #[test]
 fn the_tenth_held_out_set_holds_up() {
     let bars = HeldOutBars {
-        hit_at_1: 0.742,
-        hit_at_3: 0.742,
-        false_no_answer: 0.091,
+        hit_at_1: 0.757,
+        hit_at_3: 0.787,
+        false_no_answer: 0.076,
         no_answer: 0.894,
         near_no_answer: 0.875,
     };
@@ -221,7 +219,7 @@ fn the_tenth_held_out_set_holds_up() {
 #[test]
 fn the_eleventh_held_out_set_holds_up() {
     let bars = HeldOutBars {
-        hit_at_1: 0.893,
+        hit_at_1: 0.92,
         hit_at_3: 0.933,
         false_no_answer: 0.04,
         no_answer: 0.85,
@@ -239,9 +237,9 @@ fn the_eleventh_held_out_set_holds_up() {
 #[test]
 fn the_twelfth_held_out_set_holds_up() {
     let bars = HeldOutBars {
-        hit_at_1: 0.847,
-        hit_at_3: 0.861,
-        false_no_answer: 0.056,
+        hit_at_1: 0.861,
+        hit_at_3: 0.875,
+        false_no_answer: 0.042,
         no_answer: 0.727,
         near_no_answer: 0.666,
     };
@@ -259,8 +257,8 @@ fn the_thirteenth_held_out_set_holds_up() {
         hit_at_1: 0.842,
         hit_at_3: 0.871,
         false_no_answer: 0.072,
-        no_answer: 0.826,
-        near_no_answer: 0.777,
+        no_answer: 0.869,
+        near_no_answer: 0.833,
     };
     bars.hold("tests/fixtures/thirteenth-holdout.toml");
 }
@@ -275,7 +273,7 @@ fn the_thirteenth_held_out_set_holds_up() {
 fn the_fourteenth_held_out_set_holds_up() {
     let bars = HeldOutBars {
         hit_at_1: 0.814,
-        hit_at_3: 0.842,
+        hit_at_3: 0.857,
         false_no_answer: 0.086,
         no_answer: 0.695,
         near_no_answer: 0.611,

@@ -41,7 +41,7 @@ pub const DEFAULT_MODEL_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models
 /// The files of the model and the digests they must have.
 pub const WEIGHTS_FILE: &str = "model.int8.safetensors";
 pub const TOKENIZER_FILE: &str = "tokenizer.json";
-const WEIGHTS_SHA256: &str = "7dcdd97e397d7860f2c5fb3e02c212a99b8373768cc898bedb5de1242e2a2e64";
+const WEIGHTS_SHA256: &str = "4cb3e6d7bdeec12cfcaa43b3c29d704867eafb28198c4b0dba8b2b361f63f8e3";
 const TOKENIZER_SHA256: &str = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037";
 /// Neither file may be larger than this (the weights are 22 MiB).
 const MAX_FILE_BYTES: u64 = 64 << 20;
