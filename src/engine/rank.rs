@@ -40,9 +40,9 @@ pub struct Candidate {
     /// the question names (a passage that names no drug may answer).
     pub other_drug: bool,
     /// The question names a drug and asks something of it, and this
-    /// passage has the drug but none of what is asked: the name alone
-    /// is no answer ("Can children be given Tysabri?" is not answered
-    /// by the Tysabri schedule).
+    /// passage has the drug but none of what is asked, and the model does
+    /// not hold it to answer: the name alone is no answer ("Can children
+    /// be given Tysabri?" is not answered by the Tysabri schedule).
     pub only_drug: bool,
     /// The question asks a measure in a unit ("how many hours") and this
     /// passage names no unit of that kind: it is no answer, however near.
@@ -176,7 +176,14 @@ impl Context<'_> {
             .map(|id| {
                 let passage = &self.passages[id];
                 let covered = self.coverage(id);
-                let only_drug = asks_of_drug && covered.has_drug && covered.topic_covered <= 0.0;
+                let similarity = self.dense.similarity(id, self.vector);
+                // Unless the model itself holds the passage to answer: the
+                // member's other words may all be ones the passage lacks
+                // ("what does Tysabri do in your body?").
+                let only_drug = asks_of_drug
+                    && covered.has_drug
+                    && covered.topic_covered <= 0.0
+                    && similarity < w.model_answers;
                 let coverage = if total > 0.0 && !covered.missing_entity {
                     covered.weight / total
                 } else {
@@ -196,7 +203,6 @@ impl Context<'_> {
                 };
                 let prior = (w.inherited_prior + (1.0 - w.inherited_prior) * own_words)
                     * if passage.lead { w.lead_prior } else { 1.0 };
-                let similarity = self.dense.similarity(id, self.vector);
                 Candidate {
                     hit: Hit {
                         passage: Arc::clone(passage),

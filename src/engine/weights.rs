@@ -63,8 +63,14 @@ pub struct Weights {
     pub coverage_floor: f32,
     /// A question asks something of the drug it names when its other
     /// topic words weigh more than this together (then a passage with the
-    /// drug and none of them is no answer).
+    /// drug and none of them is no answer, unless its similarity reaches
+    /// `model_answers`).
     pub asked_of_drug: f32,
+    /// The cosine from which the tuned model holds a passage to answer a
+    /// question: its training put every question at least this near its
+    /// own passage and every question the articles do not answer below it
+    /// (`TAU` in `models/minilm-l6-ms/train.py`).
+    pub model_answers: f32,
     /// Answer marking: each matched question word in a sentence adds this
     /// to the sentence's similarity.
     pub sentence_match: f32,
@@ -130,6 +136,7 @@ impl Weights {
         inherited_prior: 0.85,
         coverage_floor: 0.25,
         asked_of_drug: 0.5,
+        model_answers: 0.5,
         sentence_match: 0.05,
         soft_low: 2.0,
         soft_high: 4.0,

@@ -215,6 +215,17 @@ fn a_drugs_name_alone_does_not_answer_what_is_asked_of_it() {
             "{question}"
         );
     }
+    // Nor is one whose other words the passage lacks but which the model
+    // holds it to answer: "help my body" asks how ocrelizumab works, and
+    // "put on" who is given alemtuzumab.
+    assert_quotes(
+        "how does ocrelizumab help my body",
+        "targeting the B lymphocytes",
+    );
+    assert_quotes(
+        "why would someone be put on lemtrada",
+        "responded well to at least two other MS medications",
+    );
 }
 
 #[test]

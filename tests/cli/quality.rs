@@ -53,9 +53,9 @@ fn the_members_question_set_holds_up() {
 #[test]
 fn the_forum_question_set_holds_up() {
     let bars = HeldOutBars {
-        hit_at_1: 0.881,
-        hit_at_3: 0.907,
-        false_no_answer: 0.027,
+        hit_at_1: 0.894,
+        hit_at_3: 0.921,
+        false_no_answer: 0.014,
         ..HeldOutBars::USUAL
     };
     bars.hold("tests/fixtures/forum-posts.toml");
@@ -186,9 +186,9 @@ fn the_eighth_held_out_set_holds_up() {
 #[test]
 fn the_ninth_held_out_set_holds_up() {
     let bars = HeldOutBars {
-        hit_at_1: 0.763,
-        hit_at_3: 0.777,
-        false_no_answer: 0.084,
+        hit_at_1: 0.777,
+        hit_at_3: 0.791,
+        false_no_answer: 0.07,
         no_answer: 0.818,
         near_no_answer: 0.777,
     };
@@ -272,9 +272,9 @@ fn the_thirteenth_held_out_set_holds_up() {
 #[test]
 fn the_fourteenth_held_out_set_holds_up() {
     let bars = HeldOutBars {
-        hit_at_1: 0.814,
-        hit_at_3: 0.857,
-        false_no_answer: 0.086,
+        hit_at_1: 0.842,
+        hit_at_3: 0.885,
+        false_no_answer: 0.072,
         no_answer: 0.695,
         near_no_answer: 0.611,
     };
