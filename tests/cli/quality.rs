@@ -281,6 +281,24 @@ fn the_fourteenth_held_out_set_holds_up() {
     bars.hold("tests/fixtures/fourteenth-holdout.toml");
 }
 
+/// The fifteenth held-out set (tests/fixtures/fifteenth-holdout.toml),
+/// written blind at the start of session 15 by a helper that read only the
+/// articles and the format spec, committed unrun, and never read case by
+/// case. The session-start engine: hit@1 0.814, hit@3 0.814, false
+/// no-answer 0.143, near no-answer 0.72; after the third round of tuning
+/// 0.843, 0.843, 0.100, 0.72. Bars one question under that.
+#[test]
+fn the_fifteenth_held_out_set_holds_up() {
+    let bars = HeldOutBars {
+        hit_at_1: 0.828,
+        hit_at_3: 0.828,
+        false_no_answer: 0.115,
+        no_answer: 0.739,
+        near_no_answer: 0.666,
+    };
+    bars.hold("tests/fixtures/fifteenth-holdout.toml");
+}
+
 /// Real questions from public forums (tests/fixtures/forum-real.toml, 13
 /// found in the stored pages, 10 of them on things the articles do not
 /// answer). Too few for a rate; held so that no change loses ground: the
@@ -341,7 +359,7 @@ impl HeldOutBars {
     }
 }
 
-/// Members want the one right passage: across the seventeen sets, answers
+/// Members want the one right passage: across the eighteen sets, answers
 /// quote at most 1.3 passages on average (issue 7 asks ≤ 1.6),
 /// and every quoted passage has its answering sentence marked inside its
 /// text.
@@ -366,6 +384,7 @@ fn answers_quote_few_passages_with_the_answer_marked() {
         repo().join("tests/fixtures/twelfth-holdout.toml"),
         repo().join("tests/fixtures/thirteenth-holdout.toml"),
         repo().join("tests/fixtures/fourteenth-holdout.toml"),
+        repo().join("tests/fixtures/fifteenth-holdout.toml"),
         repo().join("tests/fixtures/forum-real.toml"),
     ] {
         let text = std::fs::read_to_string(set).unwrap();
