@@ -171,7 +171,7 @@ fn describe(reason: &crate::engine::Reason) -> String {
             "no answer: every near passage is about another drug than the question names".into()
         }
         Reason::OnlyTheDrug => {
-            "no answer: the best passage has the drug asked of, but none of what is asked about it".into()
+            "no answer: the best passage has the drug asked of, but none of what is asked about it, and the model does not hold it to answer".into()
         }
         Reason::NotInTheUnit => {
             "no answer: the question asks a measure in a unit (how many hours, days…), and the best passage names no unit of that kind".into()

@@ -41,8 +41,10 @@ pub struct Candidate {
     pub other_drug: bool,
     /// The question names a drug and asks something of it, and this
     /// passage has the drug but none of what is asked, and the model does
-    /// not hold it to answer: the name alone is no answer ("Can children
-    /// be given Tysabri?" is not answered by the Tysabri schedule).
+    /// not hold it to answer (its own cosine is under
+    /// [`Weights::model_answers`]): the name alone is no answer ("Can
+    /// children be given Tysabri?" is not answered by the Tysabri
+    /// schedule).
     pub only_drug: bool,
     /// The question asks a measure in a unit ("how many hours") and this
     /// passage names no unit of that kind: it is no answer, however near.
@@ -71,7 +73,8 @@ pub enum Reason {
     LowConfidence { confidence: f32, margin: f32 },
     /// Passages were near, but every one is about another drug than asked.
     OtherDrug,
-    /// The best passage has the drug asked of, but not what is asked.
+    /// The best passage has the drug asked of, but not what is asked, and
+    /// the model does not hold it to answer.
     OnlyTheDrug,
     /// The question asks a measure in a unit ("how many hours") and the
     /// best passage names no unit of that kind.
@@ -179,11 +182,13 @@ impl Context<'_> {
                 let similarity = self.dense.similarity(id, self.vector);
                 // Unless the model itself holds the passage to answer: the
                 // member's other words may all be ones the passage lacks
-                // ("what does Tysabri do in your body?").
+                // ("what does Tysabri do in your body?"). The passage's own
+                // cosine: the line was trained between questions and
+                // passages, and a taught question is nearer any question.
                 let only_drug = asks_of_drug
                     && covered.has_drug
                     && covered.topic_covered <= 0.0
-                    && similarity < w.model_answers;
+                    && self.dense.similarity_own(id, self.vector) < w.model_answers;
                 let coverage = if total > 0.0 && !covered.missing_entity {
                     covered.weight / total
                 } else {

@@ -67,9 +67,11 @@ pub struct Weights {
     /// `model_answers`).
     pub asked_of_drug: f32,
     /// The cosine from which the tuned model holds a passage to answer a
-    /// question: its training put every question at least this near its
-    /// own passage and every question the articles do not answer below it
-    /// (`TAU` in `models/minilm-l6-ms/train.py`).
+    /// question: its training pushed each question above this with its own
+    /// passage, and each question the articles do not answer below it with
+    /// every passage (`TAU` in `models/minilm-l6-ms/train.py`; a test keeps
+    /// the two equal). A push, not a guarantee: alone it would answer more
+    /// near misses than the confidence bar does.
     pub model_answers: f32,
     /// Answer marking: each matched question word in a sentence adds this
     /// to the sentence's similarity.
@@ -200,6 +202,20 @@ impl Weights {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_models_answer_line_is_the_one_it_was_trained_on() {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/models/minilm-l6-ms/train.py");
+        let text = std::fs::read_to_string(script).unwrap();
+        let tau: f32 = text
+            .lines()
+            .find_map(|line| line.strip_prefix("TAU = "))
+            .expect("train.py sets TAU")
+            .trim()
+            .parse()
+            .unwrap();
+        assert_eq!(Weights::DEFAULT.model_answers, tau);
+    }
 
     #[test]
     fn a_long_message_meets_a_lower_bar_and_a_short_one_the_usual() {

@@ -205,7 +205,7 @@ fn a_measure_asked_in_hours_is_not_answered_by_a_schedule_in_days() {
                     .is_some_and(|t| t.contains("once every four weeks"))
             })
         })
-        .expect("the Tysabri schedule is a candidate");
+        .unwrap_or_else(|| panic!("the Tysabri schedule is no candidate: {split}"));
     assert_eq!(schedule["lacks_unit"], true, "{split}");
     // A question of its own about hours does not lend them to the "how
     // long" before it: the course's five days answer that one.

@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use infusion_faq::engine::{Engine, Paths, Verdict, DISCLAIMER};
+use infusion_faq::engine::{Engine, Paths, Reason, Verdict, DISCLAIMER};
 use infusion_faq::EngineSettings;
 
 use crate::support::common::repo;
@@ -202,6 +202,9 @@ fn a_drugs_name_alone_does_not_answer_what_is_asked_of_it() {
     ] {
         assert_not_covered(question);
     }
+    // Refused by this rule, not only by the confidence bar.
+    let children = engine().explain("Can children be given Tysabri?");
+    assert_eq!(children.reason, Reason::OnlyTheDrug, "{children:?}");
     // A question that asks nothing but the drug is about the drug, and so
     // is one whose other words weigh next to nothing ("brought *up*").
     for question in [
@@ -215,7 +218,7 @@ fn a_drugs_name_alone_does_not_answer_what_is_asked_of_it() {
             "{question}"
         );
     }
-    // Nor is one whose other words the passage lacks but which the model
+    // So is one whose other words the passage lacks but which the model
     // holds it to answer: "help my body" asks how ocrelizumab works, and
     // "put on" who is given alemtuzumab.
     assert_quotes(

@@ -230,7 +230,9 @@ impl DenseIndex {
             .collect()
     }
 
-    fn similarity_own(&self, id: usize, question: &[f32]) -> f32 {
+    /// Cosine similarity of passage `id`'s own vector to a question's,
+    /// leaving out the questions taught it.
+    pub fn similarity_own(&self, id: usize, question: &[f32]) -> f32 {
         self.vectors
             .chunks_exact(DIMENSIONS)
             .nth(id)
