@@ -29,7 +29,7 @@ fn main() {
             "article": p.article.meta.id,
             "section": p.section(),
             "text": p.text,
-            "whole": format!("{}\n{}", p.context(), p.text),
+            "whole": p.embedded_text(),
             "sentences": sentences,
         });
         // A closed pipe (`| head`) ends the listing quietly.

@@ -445,7 +445,7 @@ impl Engine {
         let mut plan = planner.plan_asking(question, sentences.clone(), &mut analyzer);
         // What the reading asks, joined once: for the unit and the model.
         let mut asked = asking::joined(question, sentences.as_deref());
-        if plan.units.is_empty() && measure::asks_how_long(&asked) {
+        if plan.units.is_empty() && !inherited.is_empty() && measure::asks_how_long(&asked) {
             plan.units = inherited.to_vec();
         }
         let lexical = if plan.has_topic() {

@@ -80,6 +80,13 @@ impl Passage {
         context
     }
 
+    /// What the sentence model reads of the whole passage: its
+    /// [`context`](Passage::context), a line break, its text. Embedded,
+    /// digested for the vector cache, and printed for the model's tuning.
+    pub fn embedded_text(&self) -> String {
+        format!("{}\n{}", self.context(), self.text)
+    }
+
     pub fn citation(&self) -> Citation {
         let meta = &self.article.meta;
         Citation {

@@ -81,7 +81,7 @@ pub fn pin(
 /// drug speaks of them all, as the engine reads it.
 fn other_drug(synonyms: &Synonyms, question: &str, passage: &Passage) -> Option<String> {
     let asked = words(question);
-    let about = words(&format!("{}\n{}", passage.context(), passage.text));
+    let about = words(&passage.embedded_text());
     let mut named = None;
     let mut passage_names_a_drug = false;
     for group in synonyms.groups.iter().filter(|g| g.entity) {

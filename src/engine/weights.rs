@@ -63,8 +63,8 @@ pub struct Weights {
     pub coverage_floor: f32,
     /// A question asks something of the drug it names when its other
     /// topic words weigh more than this together (then a passage with the
-    /// drug and none of them is no answer, unless its similarity reaches
-    /// `model_answers`).
+    /// drug and none of them is no answer, unless its own similarity
+    /// reaches `model_answers`).
     pub asked_of_drug: f32,
     /// The cosine from which the tuned model holds a passage to answer a
     /// question: its training pushed each question above this with its own

@@ -74,11 +74,7 @@ impl DenseIndex {
         for chunk in missing.chunks(256) {
             let vectors = chunk
                 .par_iter()
-                .map(|&i| {
-                    let p = &passages[i];
-                    let vectors = embedder.embed_passage(&p.context(), &p.text, &p.sentences)?;
-                    Ok((i, vectors))
-                })
+                .map(|&i| Ok((i, embedder.embed_passage(&passages[i])?)))
                 .collect::<Result<Vec<_>, ModelError>>()?;
             computed.extend(vectors);
             progress(computed.len(), missing.len());
@@ -300,7 +296,7 @@ fn taught_digest(question: &str) -> TextDigest {
 
 /// Digest of what the model reads of a passage: its key in the vector cache.
 pub fn embedded_digest(passage: &Passage) -> TextDigest {
-    digest(&format!("{}\n{}", passage.context(), passage.text))
+    digest(&passage.embedded_text())
 }
 
 #[cfg(test)]

@@ -247,22 +247,26 @@ impl Embedder {
         Ok(mean_pooled(&states, 0..ids.len()))
     }
 
-    /// The vectors of a passage: the whole read under its `context` (title
-    /// and headings, which say what it is about), and each of its
-    /// `sentences` (byte ranges of `text`) read alone, as a member's words
-    /// will be compared with them.
+    /// The vectors of a passage: the whole read under its title and
+    /// headings, which say what it is about ([`Passage::embedded_text`]),
+    /// and each of its sentences read alone, as a member's words will be
+    /// compared with them.
+    ///
+    /// [`Passage::embedded_text`]: crate::engine::passage::Passage::embedded_text
     pub fn embed_passage(
         &self,
-        context: &str,
-        text: &str,
-        sentences: &[std::ops::Range<usize>],
+        passage: &crate::engine::passage::Passage,
     ) -> Result<store::PassageVectors, ModelError> {
-        let passage = self.embed(&format!("{context}\n{text}"))?;
-        let sentences = sentences
+        let whole = self.embed(&passage.embedded_text())?;
+        let sentences = passage
+            .sentences
             .iter()
-            .map(|range| self.embed(&text[range.clone()]))
+            .map(|range| self.embed(&passage.text[range.clone()]))
             .collect::<Result<_, _>>()?;
-        Ok(store::PassageVectors { passage, sentences })
+        Ok(store::PassageVectors {
+            passage: whole,
+            sentences,
+        })
     }
 
     /// What the model makes of a member's question, from the cache when a
