@@ -47,7 +47,9 @@ const HIDDEN: usize = DIMENSIONS;
 const HEADS: usize = 12;
 const HEAD: usize = HIDDEN / HEADS;
 const INTERMEDIATE: usize = 4 * HIDDEN;
-const LAYERS: usize = 6;
+/// Layers a weights file may have, at most (the sentence model has six,
+/// the reader three).
+const MAX_LAYERS: usize = 12;
 const MAX_POSITIONS: usize = 512;
 const LAYER_NORM_EPS: f32 = 1e-12;
 
@@ -205,6 +207,9 @@ pub struct Encoder {
     positions: Vec<f32>,
     embedding_norm: LayerNorm,
     layers: Vec<Layer>,
+    /// A reader's scoring head (weights over the mean of the states, and a
+    /// bias), when the file has one: see [`Encoder::score`].
+    head: Option<(Vec<f32>, f32)>,
 }
 
 impl std::fmt::Debug for Encoder {
@@ -212,6 +217,7 @@ impl std::fmt::Debug for Encoder {
         f.debug_struct("Encoder")
             .field("vocabulary", &self.vocabulary())
             .field("layers", &self.layers.len())
+            .field("head", &self.head.is_some())
             .finish()
     }
 }
@@ -343,8 +349,20 @@ impl Encoder {
             row.iter_mut().zip(&type0).for_each(|(p, t)| *p += t);
         }
         let embedding_norm = w.norm("embeddings.LayerNorm")?;
-        let mut layers = Vec::with_capacity(LAYERS);
-        for n in 0..LAYERS {
+        // As many layers as the file has: the reader keeps only the first
+        // three of the sentence model's six.
+        let count = (0..MAX_LAYERS)
+            .take_while(|n| {
+                w.file
+                    .tensor(&format!("encoder.layer.{n}.attention.self.query.weight"))
+                    .is_ok()
+            })
+            .count();
+        if count == 0 {
+            return Err(Malformed("it has no encoder layer".to_string()));
+        }
+        let mut layers = Vec::with_capacity(count);
+        for n in 0..count {
             let p = format!("encoder.layer.{n}");
             layers.push(Layer {
                 query: w.linear(&format!("{p}.attention.self.query"), HIDDEN, HIDDEN)?,
@@ -357,12 +375,45 @@ impl Encoder {
                 output_norm: w.norm(&format!("{p}.output.LayerNorm"))?,
             });
         }
+        let head = if w.file.tensor("head.weight").is_ok() {
+            let bias = w.vector("head.bias", 1)?[0];
+            Some((w.vector("head.weight", HIDDEN)?, bias))
+        } else {
+            None
+        };
         Ok(Encoder {
             words,
             positions,
             embedding_norm,
             layers,
+            head,
         })
+    }
+
+    /// A reader's score of one tokenised pair (`[CLS]` question `[SEP]`
+    /// passage `[SEP]`): its head over the mean of the tokens' states, a
+    /// logit (above 0: the passage answers). `None` for a model without a
+    /// head.
+    pub fn score(&self, ids: &[u32]) -> Option<f32> {
+        let (weights, bias) = self.head.as_ref()?;
+        let states = self.hidden_states(ids);
+        let rows = (states.len() / HIDDEN).max(1) as f32;
+        let mut mean = vec![0f32; HIDDEN];
+        for row in states.chunks_exact(HIDDEN) {
+            mean.iter_mut().zip(row).for_each(|(m, x)| *m += x);
+        }
+        Some(
+            bias + mean
+                .iter()
+                .zip(weights)
+                .map(|(m, w)| m / rows * w)
+                .sum::<f32>(),
+        )
+    }
+
+    /// Whether the file had a reader's scoring head.
+    pub fn has_head(&self) -> bool {
+        self.head.is_some()
     }
 
     /// The number of token ids the vocabulary has.
