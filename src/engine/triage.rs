@@ -135,6 +135,11 @@ static EMERGENCY: LazyLock<Regex> = LazyLock::new(|| {
         r"hard to wake|(took|taken) (his|her|my|their) whole (week|month|bottle|packet|box)|soaked through|blood (is )?dripping|",
         r"out cold|(his|her|their|my) colou?r is (bad|off|wrong|awful|terrible)|blotchy purple|mottled|squirt[a-z0-9]*|",
         r"(temp[a-z0-9]*|fever)( [a-z0-9'.]+){0,14} (really |so )?out of it|(bp|blood pressure)( [a-z0-9']+){0,4} [5-8]\d [2-5]\d\b|",
+        // a very high fever (103 °F, 39.5 °C or more), or shaking chills that
+        // take the legs: after an infusion, a serious infection or reaction
+        // (folding turns "39.8" into "39 8")
+        r"(fever|temp[a-z0-9]*)( [a-z']+){0,3} (10[3-7]|39 [5-9]|4[0-2])\b|\b(10[3-7]|39 [5-9]|4[0-2])( \d)?( (f|c|degrees?))? (fever|temp[a-z0-9]*)|",
+        r"(shaking|shivering|shakes|rigors)( so| really| that)? (bad|badly|hard|much)( that)? (i|he|she|they) (can'?t|cant|cannot|couldn'?t) (stand|walk|get up)|",
         r"(toddler|baby|\d+ ?(yr|year)s? old|son|daughter|kid|child)( [a-z0-9']+){0,3} (got into|swallowed|ate)( [a-z0-9']+){0,2} (pills?|tablets?|meds|medication|pill organi[sz]er)|",
         r"(arm|leg|hand|side)s?( is| are| has gone| went)?( all)? (floppy|limp)|(can'?t|cant|cnt) (talk|tlk|speak) (right|rite|properly)|",
         r"(speech|words|voice) (sounds?|is|are|coming out) (wrong|weird|funny|strange)|saying the wrong words|(hand|arm)s? (won'?t|wont|can'?t) (hold|grip|lift)|",
@@ -624,6 +629,10 @@ mod tests {
             "my 2 yr old got into my pill organizer",
             "the towel is soaked through and blood is dripping on the floor",
             "he took his whole week of baclofen at once and he's hard to wake",
+            "fever of 104 and i feel awful, had ocrevus yesterday",
+            "temp is 39.8 since the drip last night",
+            "a 103.5 fever the day after lemtrada",
+            "shaking so bad i cant stand after my infusion",
         ];
         for q in urgent {
             assert_eq!(triage(q), Some(UrgentKind::Medical), "{q}");
@@ -740,6 +749,9 @@ mod tests {
     #[test]
     fn ordinary_questions_mentioning_symptoms_are_not_urgent() {
         for q in [
+            "my temp was 99.1 after the infusion, is that normal?",
+            "can tysabri cause a fever?",
+            "i was 40 when i was diagnosed",
             "can Tysabri cause headaches?",
             "I get a headache after every infusion, is that normal?",
             "my vision is blurry since the relapse",
