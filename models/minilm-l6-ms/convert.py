@@ -6,6 +6,11 @@ Usage (numpy and safetensors installed; nothing is downloaded; see README.md
 for the whole recipe):
 
     python3 convert.py /tmp/tuned .
+    python3 convert.py /tmp/reader . reader.int8.safetensors
+
+The reader (`train_reader.py`'s output) is converted the same way; its
+head's vectors stay f32, and the sentence model's `tokenizer.json`, which
+it shares, is left as it is.
 
 Every matrix (2-D tensor) is quantised per row, symmetrically: `NAME` holds
 int8 values and `NAME.scale` one f32 per row, so that W[r, c] ~= NAME[r, c] *
@@ -25,7 +30,7 @@ from safetensors.numpy import load_file, save_file
 FORMAT = "infusion-faq-int8-rowwise-v1"
 
 
-def main(source: Path, target: Path) -> None:
+def main(source: Path, target: Path, file: str) -> None:
     weights = load_file(str(source / "model.safetensors"))
     out = {}
     for name, tensor in sorted(weights.items()):
@@ -41,13 +46,17 @@ def main(source: Path, target: Path) -> None:
         else:
             out[name] = tensor
     source_digest = hashlib.sha256((source / "model.safetensors").read_bytes()).hexdigest()
-    save_file(out, str(target / "model.int8.safetensors"),
+    save_file(out, str(target / file),
               metadata={"format": FORMAT, "source_sha256": source_digest})
-    shutil.copyfile(source / "tokenizer.json", target / "tokenizer.json")
-    for name in ("model.int8.safetensors", "tokenizer.json"):
+    files = [file]
+    if file == "model.int8.safetensors":
+        shutil.copyfile(source / "tokenizer.json", target / "tokenizer.json")
+        files.append("tokenizer.json")
+    for name in files:
         digest = hashlib.sha256((target / name).read_bytes()).hexdigest()
         print(f"{digest}  {name}")
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), Path(sys.argv[2]))
+    main(Path(sys.argv[1]), Path(sys.argv[2]),
+         sys.argv[3] if len(sys.argv) > 3 else "model.int8.safetensors")

@@ -121,7 +121,7 @@ fn write_explanation(engine: &Engine, question: &str, out: &mut dyn Write) -> Re
     }
     writeln!(
         out,
-        "candidates (fused rank; lexical rank, coverage; dense rank, similarity; confidence, quoted from {:.2}):",
+        "candidates (fused rank; lexical rank, coverage; dense rank, similarity; reader's score, when it read; confidence, quoted from {:.2}):",
         engine.settings().min_confidence
     )?;
     let rank = |r: Option<usize>| r.map_or("-".to_string(), |r| r.to_string());
@@ -130,13 +130,14 @@ fn write_explanation(engine: &Engine, question: &str, out: &mut dyn Write) -> Re
         let preview: String = first_line.chars().take(60).collect();
         writeln!(
             out,
-            "  {:>2}{} lex {:>2} {:>4.2}  dense {:>2} {:>4.2}  conf {:>4.2}{}  {} › {} | {}",
+            "  {:>2}{} lex {:>2} {:>4.2}  dense {:>2} {:>4.2}  read {:>5}  conf {:>4.2}{}  {} › {} | {}",
             n + 1,
             if n < explanation.quoted { "*" } else { " " },
             rank(c.lexical_rank),
             c.hit.coverage,
             rank(c.dense_rank),
             c.hit.similarity,
+            c.reader.map_or("-".to_string(), |r| format!("{r:+.2}")),
             c.confidence,
             if c.other_drug {
                 " other drug"

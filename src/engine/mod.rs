@@ -81,6 +81,9 @@ pub struct EngineSettings {
     /// A second or third passage is quoted only when its fused score is at
     /// least this share of the best one's.
     pub extra_passage_ratio: f32,
+    /// Whether the reader ([`semantic::reader`]) reads the member's message
+    /// beside the first candidates when the engine is unsure of them.
+    pub reader: bool,
     /// Folder of the sentence model; the repository's `models/` by default.
     pub model_dir: Option<PathBuf>,
     /// Folder of the passage-vector cache; the index folder by default.
@@ -93,6 +96,7 @@ impl Default for EngineSettings {
             max_passages: 3,
             min_confidence: rank::Weights::DEFAULT.min_confidence,
             extra_passage_ratio: rank::Weights::DEFAULT.extra_passage_ratio,
+            reader: true,
             model_dir: None,
             vector_cache: None,
         }
@@ -389,7 +393,7 @@ impl Engine {
     /// question is not refused for the others' words.
     fn gather(&self, question: &str) -> Result<Explanation, SearchError> {
         let sentences = asking::asking_sentences(question);
-        let whole = self.gather_asking(question, sentences.clone(), true, &[])?;
+        let whole = self.gather_read(question, sentences.clone(), true, &[])?;
         let Some(sentences) = sentences else {
             return Ok(whole);
         };
@@ -415,7 +419,7 @@ impl Engine {
                 .get(i + 1)
                 .map(|next| measure::follow_up_kinds(&question[next.range.clone()]))
                 .unwrap_or_default();
-            match self.gather_asking(question, Some(part), false, &follow_up) {
+            match self.gather_read(question, Some(part), false, &follow_up) {
                 Ok(one) if one.best_confidence() > best.best_confidence() => best = one,
                 Ok(_) => {}
                 // The whole post's reading stands.
@@ -423,6 +427,26 @@ impl Engine {
             }
         }
         Ok(best)
+    }
+
+    /// [`Engine::gather_asking`], and when that reading is unsure of its
+    /// first candidates, again with the reader reading beside them what
+    /// the reading asks (the member's message, or the one question of a
+    /// post): the dearest step, so only then.
+    fn gather_read(
+        &self,
+        question: &str,
+        sentences: Option<Vec<asking::Asking>>,
+        whole: bool,
+        inherited: &[measure::UnitKind],
+    ) -> Result<Explanation, SearchError> {
+        let reading = self.gather_asking(question, sentences.clone(), whole, inherited, false)?;
+        let w = &self.weights;
+        let confidence = reading.best_confidence();
+        if w.reader_weight > 0.0 && w.reader_low < confidence && confidence < w.reader_high {
+            return self.gather_asking(question, sentences, whole, inherited, true);
+        }
+        Ok(reading)
     }
 
     /// [`Engine::gather`] for one reading: these sentences ask (`None`:
@@ -434,6 +458,7 @@ impl Engine {
         sentences: Option<Vec<asking::Asking>>,
         whole: bool,
         inherited: &[measure::UnitKind],
+        read: bool,
     ) -> Result<Explanation, SearchError> {
         let searcher = self
             .reader
@@ -515,6 +540,10 @@ impl Engine {
             weights: self.weights,
             // One question read alone is as long as its own words.
             words: if whole { words(question) } else { asked_words },
+            // The whole message, or the one question of a post this
+            // reading picked out (the rest of a post that asks several
+            // things is no part of what this passage must answer).
+            reader: read.then_some((&self.embedder, if whole { question } else { &asked })),
         };
         Ok(context.judge(plan.clone(), &lexical, &dense))
     }

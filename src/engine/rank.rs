@@ -16,6 +16,7 @@ use super::measure;
 use super::passage::Passage;
 use super::query::{Concept, QueryPlan, Recognised};
 use super::semantic::dense::DenseIndex;
+use super::semantic::Embedder;
 use super::verdict::Hit;
 pub use super::weights::Weights;
 
@@ -36,6 +37,9 @@ pub struct Candidate {
     pub fused: f32,
     /// How sure the engine is that this passage answers, 0 to 1.
     pub confidence: f32,
+    /// The reader's score of the passage beside the member's message, a
+    /// logit (above 0: it answers), when it was asked ([`Weights::reader_weight`]).
+    pub reader: Option<f32>,
     /// The passage is another drug's: it names a drug, and none of those
     /// the question names (a passage that names no drug may answer).
     pub other_drug: bool,
@@ -144,6 +148,9 @@ pub struct Context<'a> {
     pub weights: Weights,
     /// How many words the member's message has (the bar falls for long ones).
     pub words: usize,
+    /// The reader, and the member's whole message it reads beside a
+    /// passage (`None`: judged on the two signals alone).
+    pub reader: Option<(&'a Embedder, &'a str)>,
 }
 
 impl Context<'_> {
@@ -226,6 +233,7 @@ impl Context<'_> {
                         .map_or(similarity, |s| s.max(similarity)),
                     fused: 0.0,
                     confidence: 0.0,
+                    reader: None,
                     other_drug: covered.missing_entity,
                     only_drug,
                     lacks_unit: !self.plan.units.is_empty()
@@ -264,6 +272,7 @@ impl Context<'_> {
         candidates.sort_by(|a, b| b.fused.total_cmp(&a.fused));
         // A passage about another drug than asked is never quoted: it sinks.
         candidates.sort_by_key(|c| c.other_drug);
+        self.read(&mut candidates);
         let mut sims: Vec<f32> = candidates
             .iter()
             .filter(|c| !c.other_drug)
@@ -301,6 +310,55 @@ impl Context<'_> {
             candidates,
             reason,
             quoted,
+        }
+    }
+
+    /// When the engine is unsure of its first candidate, the reader reads
+    /// the message beside the first few that may answer: its score adds to
+    /// their evidence, and the surest of them leads. Once one is sure
+    /// ([`Weights::reader_sure`]), the rest are not read.
+    fn read(&self, candidates: &mut [Candidate]) {
+        let w = &self.weights;
+        let Some((embedder, message)) = self.reader.filter(|_| w.reader_weight > 0.0) else {
+            return;
+        };
+        let unsure = candidates
+            .first()
+            .is_some_and(|c| w.reader_low < c.confidence && c.confidence < w.reader_high);
+        if !unsure {
+            return;
+        }
+        let may_answer: Vec<usize> = (0..candidates.len())
+            .filter(|&i| {
+                let c = &candidates[i];
+                !(c.other_drug || c.only_drug || c.lacks_unit)
+            })
+            .take(w.reader_candidates)
+            .collect();
+        for &i in &may_answer {
+            let c = &mut candidates[i];
+            match embedder.read(message, &c.hit.passage) {
+                Ok(score) => {
+                    c.reader = Some(score);
+                    c.confidence = w.confidence(c, self.words);
+                    // Sure now: the next is not worth a pass.
+                    if c.confidence >= w.reader_sure {
+                        break;
+                    }
+                }
+                // The two signals' judgement stands.
+                Err(err) => tracing::warn!(error = %err, "the reader could not read a passage"),
+            }
+        }
+        let surest = may_answer.iter().copied().reduce(|a, b| {
+            if candidates[b].confidence > candidates[a].confidence {
+                b
+            } else {
+                a
+            }
+        });
+        if let Some(i) = surest {
+            candidates[..=i].rotate_right(1);
         }
     }
 

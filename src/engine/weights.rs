@@ -73,6 +73,16 @@ pub struct Weights {
     /// the two equal). A push, not a guarantee: alone it would answer more
     /// near misses than the confidence bar does.
     pub model_answers: f32,
+    /// The reader (`semantic/reader.rs`) is asked when the first
+    /// candidate's confidence lies strictly between `reader_low` and
+    /// `reader_high`, of the first `reader_candidates` that may answer;
+    /// its score (a logit) times `reader_weight` adds to their evidence.
+    pub reader_low: f32,
+    pub reader_high: f32,
+    pub reader_candidates: usize,
+    pub reader_weight: f32,
+    /// A candidate this confident after reading ends the reading.
+    pub reader_sure: f32,
     /// Answer marking: each matched question word in a sentence adds this
     /// to the sentence's similarity.
     pub sentence_match: f32,
@@ -139,6 +149,11 @@ impl Weights {
         coverage_floor: 0.25,
         asked_of_drug: 0.5,
         model_answers: 0.5,
+        reader_low: 0.02,
+        reader_high: 0.99,
+        reader_candidates: 2,
+        reader_weight: 0.1,
+        reader_sure: 0.7,
         sentence_match: 0.05,
         soft_low: 2.0,
         soft_high: 4.0,
@@ -162,6 +177,12 @@ impl Weights {
             min_confidence: settings.min_confidence,
             extra_passage_ratio: settings.extra_passage_ratio,
             max_passages: settings.max_passages,
+            // Off: its weight is 0, and it is never asked.
+            reader_weight: if settings.reader {
+                Weights::DEFAULT.reader_weight
+            } else {
+                0.0
+            },
             ..Weights::DEFAULT
         }
     }
@@ -181,7 +202,8 @@ impl Weights {
     pub(super) fn confidence(&self, c: &Candidate, words: usize) -> f32 {
         let evidence = self.evidence_coverage * c.hit.coverage
             + c.hit.similarity
-            + self.evidence_sentence * c.sentence_similarity;
+            + self.evidence_sentence * c.sentence_similarity
+            + self.reader_weight * c.reader.unwrap_or(0.0);
         self.confidence_of(evidence, words)
     }
 

@@ -471,3 +471,85 @@ fn passage_vectors_are_cached_by_digest_so_an_unchanged_corpus_embeds_nothing() 
     assert_eq!(changed.passages().len(), passages);
     assert_eq!(changed.dense_report().embedded, 1);
 }
+
+/// The engine on the shipped corpus with the reader off: the two signals
+/// alone.
+fn engine_without_the_reader() -> &'static Engine {
+    static ENGINE: OnceLock<(tempfile::TempDir, Engine)> = OnceLock::new();
+    let (_, engine) = ENGINE.get_or_init(|| {
+        let index = tempfile::tempdir().unwrap();
+        let paths = Paths {
+            corpus: repo().join("corpus"),
+            index: index.path().to_path_buf(),
+        };
+        let settings = EngineSettings {
+            reader: false,
+            ..EngineSettings::default()
+        };
+        (index, Engine::open(&paths, settings).unwrap())
+    });
+    engine
+}
+
+#[test]
+fn the_reader_tells_a_passage_on_the_topic_from_one_that_answers() {
+    // The Tysabri schedule is on the topic of paying for monthly Tysabri
+    // and both signals are fairly sure of it; read beside the question, it
+    // does not say what insurance pays.
+    let insurance = "will my insurance pay for tysabri every month";
+    assert!(
+        matches!(
+            engine_without_the_reader().ask(insurance),
+            Verdict::Answer { .. }
+        ),
+        "without the reader this test shows nothing"
+    );
+    let explanation = engine().explain(insurance);
+    assert!(
+        matches!(explanation.reason, Reason::LowConfidence { .. }),
+        "{:?}",
+        explanation.reason
+    );
+    assert!(explanation.candidates[0].reader.is_some_and(|r| r < 0.0));
+    // And the other way: few of the words, but the passage answers it.
+    let pill = "why cant i just take the infusion drugs as a pill at home";
+    assert!(matches!(
+        engine_without_the_reader().ask(pill),
+        Verdict::NoAnswer { .. }
+    ));
+    let explanation = engine().explain(pill);
+    assert!(
+        matches!(explanation.reason, Reason::Answered { .. }),
+        "{:?}",
+        explanation.reason
+    );
+    assert!(explanation.candidates[0].reader.is_some_and(|r| r > 0.0));
+}
+
+#[test]
+fn the_reader_is_not_asked_when_the_engine_is_sure() {
+    // Sure either way: the two signals decide, and no pass is spent.
+    for question in ["How often is Tysabri given?", "best banana bread recipe"] {
+        let explanation = engine().explain(question);
+        assert!(
+            explanation.candidates.iter().all(|c| c.reader.is_none()),
+            "{question}: {:?}",
+            explanation.candidates.first().map(|c| c.confidence)
+        );
+    }
+}
+
+#[test]
+fn the_reader_never_quotes_another_drugs_passage_or_outranks_triage() {
+    let explanation = engine().explain("how often do you get the ocrevus infusion, every month?");
+    for c in explanation.candidates.iter().filter(|c| c.other_drug) {
+        assert!(c.reader.is_none(), "another drug's passage was read");
+    }
+    let verdict = engine()
+        .ask("I got my Tysabri an hour ago and now my throat is swelling and I can't breathe");
+    assert!(
+        matches!(verdict, Verdict::Urgent { .. }),
+        "{}",
+        verdict.label()
+    );
+}

@@ -8,6 +8,7 @@
 //! beside the index by the digest of their text ([`store`]).
 
 pub mod dense;
+pub mod reader;
 pub mod store;
 
 use std::num::NonZeroUsize;
@@ -41,6 +42,10 @@ pub const DEFAULT_MODEL_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models
 /// The files of the model and the digests they must have.
 pub const WEIGHTS_FILE: &str = "model.int8.safetensors";
 pub const TOKENIZER_FILE: &str = "tokenizer.json";
+/// The reader ([`reader`]): the first layers of the sentence model, tuned
+/// with a head that scores a message and a passage read together.
+pub const READER_FILE: &str = "reader.int8.safetensors";
+const READER_SHA256: &str = "75efa1da4228a83896eedd42a8d74f59c7292e12cea8d808d766b0ea9bf53ca1";
 const WEIGHTS_SHA256: &str = "4cb3e6d7bdeec12cfcaa43b3c29d704867eafb28198c4b0dba8b2b361f63f8e3";
 const TOKENIZER_SHA256: &str = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037";
 /// Neither file may be larger than this (the weights are 22 MiB).
@@ -69,6 +74,8 @@ pub enum ModelError {
 pub struct Embedder {
     tokenizer: Tokenizer,
     encoder: Encoder,
+    reader: Encoder,
+    reads: reader::ReadCache,
     /// First bytes of the weights' digest, and which kernel ran: names the
     /// vector cache, so that vectors of another model (or kernel) are never
     /// mixed in.
@@ -118,6 +125,12 @@ impl Embedder {
         let weights = read_checked(dir, WEIGHTS_FILE, WEIGHTS_SHA256)?;
         let tokenizer = read_checked(dir, TOKENIZER_FILE, TOKENIZER_SHA256)?;
         let encoder = Encoder::from_bytes(&weights)?;
+        let reader = Encoder::from_bytes(&read_checked(dir, READER_FILE, READER_SHA256)?)?;
+        if !reader.has_head() {
+            return Err(ModelError::Malformed(encoder::Malformed(
+                "the reader has no scoring head".to_string(),
+            )));
+        }
         let mut tokenizer =
             Tokenizer::from_bytes(&tokenizer).map_err(|e| ModelError::Tokenizer(e.to_string()))?;
         // The packaged tokenizer pads every text to 128 tokens, which would
@@ -134,6 +147,8 @@ impl Embedder {
             tokenizer,
             vocabulary,
             encoder,
+            reader,
+            reads: reader::ReadCache::default(),
             // The integer kernel's vectors differ from the f32 one's in
             // the third decimal: a cache holds one kernel's only.
             tag: format!(
@@ -370,6 +385,34 @@ mod tests {
         }
     }
 
+    /// Scores from transformers on the reader's fp32 weights
+    /// (`tests/fixtures/reader-reference.json`): the int8 reader in Rust,
+    /// with its own pairing of the two texts, must agree to a fraction of
+    /// a logit, and on which side of 0 each pair falls.
+    #[test]
+    fn the_reader_matches_the_reference_implementation() {
+        #[derive(serde::Deserialize)]
+        struct Reference {
+            pairs: Vec<(String, String)>,
+            scores: Vec<f32>,
+        }
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/reader-reference.json"
+        );
+        let reference: Reference =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let embedder = embedder();
+        assert!(!reference.pairs.is_empty());
+        for ((message, passage), want) in reference.pairs.iter().zip(&reference.scores) {
+            let ours = embedder.read_text(message, passage).unwrap();
+            assert!(
+                (ours - want).abs() < 0.5 && (ours > 0.0) == (*want > 0.0),
+                "{message:?}: {ours} against the reference's {want}"
+            );
+        }
+    }
+
     #[test]
     fn a_question_is_nearer_its_answer_than_an_unrelated_text() {
         let e = embedder();
@@ -435,6 +478,25 @@ mod tests {
             )
             .unwrap();
         }
+        // The reader is part of the model: without it, or damaged, the
+        // same one line.
+        let err = Embedder::load(dir.path()).unwrap_err().to_string();
+        assert!(
+            err.contains(READER_FILE) && err.contains("is missing") && !err.contains('\n'),
+            "{err}"
+        );
+        let reader = dir.path().join(READER_FILE);
+        let mut bytes = std::fs::read(Path::new(DEFAULT_MODEL_DIR).join(READER_FILE)).unwrap();
+        let at = bytes.len() / 3;
+        bytes[at] ^= 0x10;
+        std::fs::write(&reader, &bytes).unwrap();
+        let err = Embedder::load(dir.path()).unwrap_err().to_string();
+        assert!(
+            err.contains(READER_FILE) && err.contains("is damaged") && !err.contains('\n'),
+            "{err}"
+        );
+        bytes[at] ^= 0x10;
+        std::fs::write(&reader, &bytes).unwrap();
         Embedder::load(dir.path()).expect("a faithful copy loads");
         let weights = dir.path().join(WEIGHTS_FILE);
         let mut bytes = std::fs::read(&weights).unwrap();
