@@ -40,7 +40,7 @@ fn menu_id(message: &Value) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_question_taught_from_the_gaps_report_is_answered_from_then_on() {
     let app = app_with(|config| config.feedback.record_questions_in = vec![GUILD]).await;
-    let missed = "why do they bother with a bag and a needle when tablets exist";
+    let missed = "whats the perk of the iv route compared with tablets";
     // Asked twice, so it heads the report; five others once each.
     for _ in 0..2 {
         assert!(not_covered(&ask(&app, BOB, HERE, missed).await));
@@ -77,7 +77,7 @@ async fn a_question_taught_from_the_gaps_report_is_answered_from_then_on() {
     );
     assert!(teach
         .iter()
-        .all(|b| b.0.len() <= 100 && !b.0.contains("needle")));
+        .all(|b| b.0.len() <= 100 && !b.0.contains("tablets")));
     assert!(
         description(&report).find(missed) < description(&report).find("sourdough"),
         "the most asked first: {report}"
@@ -150,10 +150,7 @@ async fn a_question_taught_from_the_gaps_report_is_answered_from_then_on() {
     assert!(outcome.contains("taught"), "{outcome}");
 
     // From then on: the question, and one worded like it.
-    for question in [
-        missed,
-        "Why bother with a bag and needle if there are tablets?",
-    ] {
+    for question in [missed, "What's the perk of the IV route over tablets?"] {
         let answer = ask(&app, BOB, HERE, question).await;
         assert!(answered_from(&answer, SHARECARE), "{question}: {answer}");
     }
