@@ -140,6 +140,7 @@ def main(base, passages_path, out_dir, layers, training):
     # keeps in f32.
     os.makedirs(out_dir, exist_ok=True)
     model.save_pretrained(out_dir)
+    tokenizer.save_pretrained(out_dir)
     from safetensors.torch import load_file, save_file
     weights = load_file(os.path.join(out_dir, "model.safetensors"))
     weights["head.weight"] = head.weight.detach().reshape(-1).contiguous()
