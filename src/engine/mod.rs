@@ -429,10 +429,10 @@ impl Engine {
         Ok(best)
     }
 
-    /// [`Engine::gather_asking`], and when that reading is unsure of its
-    /// first candidates, again with the reader reading beside them what
+    /// [`Engine::gather_asking`] with the reader: when the reading is
+    /// unsure of its first candidates, the reader reads beside them what
     /// the reading asks (the member's message, or the one question of a
-    /// post): the dearest step, so only then.
+    /// post).
     fn gather_read(
         &self,
         question: &str,
@@ -440,13 +440,8 @@ impl Engine {
         whole: bool,
         inherited: &[measure::UnitKind],
     ) -> Result<Explanation, SearchError> {
-        let reading = self.gather_asking(question, sentences.clone(), whole, inherited, false)?;
-        let w = &self.weights;
-        let confidence = reading.best_confidence();
-        if w.reader_weight > 0.0 && w.reader_low < confidence && confidence < w.reader_high {
-            return self.gather_asking(question, sentences, whole, inherited, true);
-        }
-        Ok(reading)
+        // Judging asks the reader itself, only when unsure.
+        self.gather_asking(question, sentences, whole, inherited, true)
     }
 
     /// [`Engine::gather`] for one reading: these sentences ask (`None`:

@@ -88,7 +88,8 @@ pub enum Reason {
     NothingNear,
 }
 
-/// A question's plan, its candidates in fused order, and the reason.
+/// A question's plan, its candidates in fused order (but that the reader
+/// may have moved the surer of the first two ahead), and the reason.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Explanation {
     pub plan: QueryPlan,
@@ -100,7 +101,7 @@ pub struct Explanation {
 
 impl Explanation {
     /// The confidence of the passage this reading's verdict is judged on:
-    /// the first by fused score (0 if none).
+    /// the first candidate (0 if none).
     pub fn best_confidence(&self) -> f32 {
         self.candidates.first().map_or(0.0, |c| c.confidence)
     }
@@ -350,13 +351,18 @@ impl Context<'_> {
                 Err(err) => tracing::warn!(error = %err, "the reader could not read a passage"),
             }
         }
-        let surest = may_answer.iter().copied().reduce(|a, b| {
-            if candidates[b].confidence > candidates[a].confidence {
-                b
-            } else {
-                a
-            }
-        });
+        // Among those it read: one it never read keeps its place.
+        let surest = may_answer
+            .iter()
+            .copied()
+            .filter(|&i| candidates[i].reader.is_some())
+            .reduce(|a, b| {
+                if candidates[b].confidence > candidates[a].confidence {
+                    b
+                } else {
+                    a
+                }
+            });
         if let Some(i) = surest {
             candidates[..=i].rotate_right(1);
         }
@@ -385,7 +391,10 @@ impl Context<'_> {
                 .iter()
                 .any(|q| article(q) == article(c));
             let bar = if repeats { sure } else { w.min_confidence };
+            // A passage the reader read and holds not to answer is no
+            // extra, whatever its scores.
             if c.other_drug
+                || c.reader.is_some_and(|r| r < 0.0)
                 || c.fused < best * w.extra_passage_ratio
                 || c.hit.similarity < best_similarity - w.extra_passage_similarity
                 || c.confidence < bar

@@ -54,7 +54,7 @@ fn the_members_question_set_holds_up() {
 fn the_forum_question_set_holds_up() {
     let bars = HeldOutBars {
         hit_at_1: 0.894,
-        hit_at_3: 0.934,
+        hit_at_3: 0.921,
         false_no_answer: 0.014,
         no_answer: 0.952,
         near_no_answer: 0.937,
@@ -99,8 +99,8 @@ fn the_third_held_out_set_holds_up() {
 #[test]
 fn the_fourth_held_out_set_holds_up() {
     let bars = HeldOutBars {
-        hit_at_1: 0.919,
-        hit_at_3: 0.935,
+        hit_at_1: 0.935,
+        hit_at_3: 0.951,
         false_no_answer: 0.049,
         no_answer: 0.923,
         near_no_answer: 0.9,
@@ -136,7 +136,7 @@ fn the_fifth_held_out_set_holds_up() {
 fn the_sixth_held_out_set_holds_up() {
     let bars = HeldOutBars {
         hit_at_1: 0.916,
-        hit_at_3: 0.933,
+        hit_at_3: 0.95,
         false_no_answer: 0.017,
         no_answer: 0.866,
         near_no_answer: 0.833,
@@ -188,8 +188,8 @@ fn the_eighth_held_out_set_holds_up() {
 #[test]
 fn the_ninth_held_out_set_holds_up() {
     let bars = HeldOutBars {
-        hit_at_1: 0.75,
-        hit_at_3: 0.763,
+        hit_at_1: 0.777,
+        hit_at_3: 0.791,
         false_no_answer: 0.07,
         no_answer: 0.772,
         near_no_answer: 0.722,
@@ -221,7 +221,7 @@ fn the_tenth_held_out_set_holds_up() {
 #[test]
 fn the_eleventh_held_out_set_holds_up() {
     let bars = HeldOutBars {
-        hit_at_1: 0.893,
+        hit_at_1: 0.906,
         hit_at_3: 0.92,
         false_no_answer: 0.054,
         no_answer: 0.9,
@@ -240,7 +240,7 @@ fn the_eleventh_held_out_set_holds_up() {
 #[test]
 fn the_twelfth_held_out_set_holds_up() {
     let bars = HeldOutBars {
-        hit_at_1: 0.833,
+        hit_at_1: 0.861,
         hit_at_3: 0.875,
         false_no_answer: 0.07,
         no_answer: 0.909,
@@ -257,8 +257,8 @@ fn the_twelfth_held_out_set_holds_up() {
 #[test]
 fn the_thirteenth_held_out_set_holds_up() {
     let bars = HeldOutBars {
-        hit_at_1: 0.842,
-        hit_at_3: 0.871,
+        hit_at_1: 0.857,
+        hit_at_3: 0.885,
         false_no_answer: 0.072,
         no_answer: 0.956,
         near_no_answer: 0.944,
@@ -309,14 +309,17 @@ fn the_fifteenth_held_out_set_holds_up() {
 /// 0.114, near no-answer 0.89, urgent 6/7; the engine without the reader,
 /// run after: 0.829, 0.857, 0.043, 0.67, urgent 6/7. The reader's weight
 /// was lowered to 0.1 after that run (so the set is no longer clean for
-/// that choice): 0.814, 0.857, 0.071, 0.89. Bars one question under that.
+/// that choice): 0.814, 0.857, 0.071, 0.89; after the review's fixes
+/// (an unread candidate is never moved first, a passage the reader
+/// rejects is never an extra) 0.829, 0.857, 0.071, 0.89. Bars one
+/// question under that.
 /// Its one missed emergency (a fever of 104 with shaking chills after an
 /// infusion) was read, alone, and triage now knows a very high fever by
 /// its number (README, Session 16).
 #[test]
 fn the_sixteenth_held_out_set_holds_up() {
     let bars = HeldOutBars {
-        hit_at_1: 0.8,
+        hit_at_1: 0.814,
         hit_at_3: 0.842,
         false_no_answer: 0.086,
         no_answer: 0.869,

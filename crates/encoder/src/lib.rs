@@ -47,8 +47,8 @@ const HIDDEN: usize = DIMENSIONS;
 const HEADS: usize = 12;
 const HEAD: usize = HIDDEN / HEADS;
 const INTERMEDIATE: usize = 4 * HIDDEN;
-/// Layers a weights file may have, at most (the sentence model has six,
-/// the reader three).
+/// Layers a weights file may have, at most (the sentence model and the
+/// reader have six).
 const MAX_LAYERS: usize = 12;
 const MAX_POSITIONS: usize = 512;
 const LAYER_NORM_EPS: f32 = 1e-12;
@@ -349,8 +349,8 @@ impl Encoder {
             row.iter_mut().zip(&type0).for_each(|(p, t)| *p += t);
         }
         let embedding_norm = w.norm("embeddings.LayerNorm")?;
-        // As many layers as the file has: the reader keeps only the first
-        // three of the sentence model's six.
+        // As many layers as the file has (a reader may keep fewer than the
+        // sentence model's six); a gap in their numbers is a damaged file.
         let count = (0..MAX_LAYERS)
             .take_while(|n| {
                 w.file
@@ -360,6 +360,18 @@ impl Encoder {
             .count();
         if count == 0 {
             return Err(Malformed("it has no encoder layer".to_string()));
+        }
+        let stray = w.file.names().into_iter().any(|name| {
+            name.strip_prefix("encoder.layer.")
+                .and_then(|rest| rest.split('.').next())
+                .and_then(|n| n.parse::<usize>().ok())
+                .is_some_and(|n| n >= count)
+        });
+        if stray {
+            return Err(Malformed(format!(
+                "its encoder layers are not numbered 0 to {} without a gap",
+                count - 1
+            )));
         }
         let mut layers = Vec::with_capacity(count);
         for n in 0..count {

@@ -42,8 +42,8 @@ pub const DEFAULT_MODEL_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models
 /// The files of the model and the digests they must have.
 pub const WEIGHTS_FILE: &str = "model.int8.safetensors";
 pub const TOKENIZER_FILE: &str = "tokenizer.json";
-/// The reader ([`reader`]): the first layers of the sentence model, tuned
-/// with a head that scores a message and a passage read together.
+/// The reader ([`reader`]): the tuned sentence model (six layers), tuned
+/// again with a head that scores a message and a passage read together.
 pub const READER_FILE: &str = "reader.int8.safetensors";
 const READER_SHA256: &str = "75efa1da4228a83896eedd42a8d74f59c7292e12cea8d808d766b0ea9bf53ca1";
 const WEIGHTS_SHA256: &str = "4cb3e6d7bdeec12cfcaa43b3c29d704867eafb28198c4b0dba8b2b361f63f8e3";

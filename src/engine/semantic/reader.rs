@@ -64,8 +64,10 @@ impl Embedder {
     }
 
     /// `[CLS]` message `[SEP]` passage `[SEP]`, as the reader was trained on
-    /// them (`truncation="only_second"`): the message first, up to
-    /// [`MAX_MESSAGE_TOKENS`], then as much of the passage as fits.
+    /// them (`truncation="only_second"`: the passage is cut to fit 256
+    /// tokens): the message first, then as much of the passage as fits.
+    /// Training never cut a message; here one over [`MAX_MESSAGE_TOKENS`]
+    /// is cut so that some of the passage is always read.
     fn pair_ids(&self, message: &str, passage: &str) -> Result<Vec<u32>, ModelError> {
         let mut ids = self.token_ids(message)?;
         let sep = *ids.last().unwrap_or(&SEP);
