@@ -35,6 +35,9 @@ import tomllib
 import torch
 from transformers import AutoModel, AutoTokenizer
 
+# The phrase matching of the sentence model's tuning, beside this file.
+from train import normalised
+
 SEED = 7
 EPOCHS = 2
 LEARNING_RATE = 3e-5
@@ -44,14 +47,6 @@ K = 4
 # A question the articles do not answer counts this much of an answerable one.
 NEAR_WEIGHT = 0.5
 THREADS = 2
-
-
-def normalised(text):
-    """As the eval spec compares phrases: lower case, straight quotes, single spaces."""
-    text = text.lower()
-    for curly, straight in (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"')):
-        text = text.replace(curly, straight)
-    return " ".join(text.split())
 
 
 def main(base, passages_path, out_dir, layers, training):

@@ -393,7 +393,7 @@ impl Engine {
     /// question is not refused for the others' words.
     fn gather(&self, question: &str) -> Result<Explanation, SearchError> {
         let sentences = asking::asking_sentences(question);
-        let whole = self.gather_read(question, sentences.clone(), true, &[])?;
+        let whole = self.gather_asking(question, sentences.clone(), true, &[])?;
         let Some(sentences) = sentences else {
             return Ok(whole);
         };
@@ -419,7 +419,7 @@ impl Engine {
                 .get(i + 1)
                 .map(|next| measure::follow_up_kinds(&question[next.range.clone()]))
                 .unwrap_or_default();
-            match self.gather_read(question, Some(part), false, &follow_up) {
+            match self.gather_asking(question, Some(part), false, &follow_up) {
                 Ok(one) if one.best_confidence() > best.best_confidence() => best = one,
                 Ok(_) => {}
                 // The whole post's reading stands.
@@ -429,31 +429,18 @@ impl Engine {
         Ok(best)
     }
 
-    /// [`Engine::gather_asking`] with the reader: when the reading is
-    /// unsure of its first candidates, the reader reads beside them what
-    /// the reading asks (the member's message, or the one question of a
-    /// post).
-    fn gather_read(
-        &self,
-        question: &str,
-        sentences: Option<Vec<asking::Asking>>,
-        whole: bool,
-        inherited: &[measure::UnitKind],
-    ) -> Result<Explanation, SearchError> {
-        // Judging asks the reader itself, only when unsure.
-        self.gather_asking(question, sentences, whole, inherited, true)
-    }
-
     /// [`Engine::gather`] for one reading: these sentences ask (`None`:
     /// the whole message does); a "how long" among them that names no unit
-    /// asks in the `inherited` units.
+    /// asks in the `inherited` units. When the reading is unsure of its
+    /// first candidates, judging asks the reader to read beside them what
+    /// the reading asks (the member's message, or the one question of a
+    /// post).
     fn gather_asking(
         &self,
         question: &str,
         sentences: Option<Vec<asking::Asking>>,
         whole: bool,
         inherited: &[measure::UnitKind],
-        read: bool,
     ) -> Result<Explanation, SearchError> {
         let searcher = self
             .reader
@@ -538,7 +525,7 @@ impl Engine {
             // The whole message, or the one question of a post this
             // reading picked out (the rest of a post that asks several
             // things is no part of what this passage must answer).
-            reader: read.then_some((&self.embedder, if whole { question } else { &asked })),
+            reader: Some((&self.embedder, if whole { question } else { &asked })),
         };
         Ok(context.judge(plan.clone(), &lexical, &dense))
     }

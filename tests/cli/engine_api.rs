@@ -8,19 +8,23 @@ use infusion_faq::EngineSettings;
 
 use crate::support::common::repo;
 
-/// One engine for this file's tests; its index lives in a temporary folder.
+/// An engine on the shipped corpus; its index lives in a temporary folder.
+fn open_engine(settings: EngineSettings) -> (tempfile::TempDir, Engine) {
+    let index = tempfile::tempdir().unwrap();
+    let paths = Paths {
+        corpus: repo().join("corpus"),
+        index: index.path().to_path_buf(),
+    };
+    let engine = Engine::open(&paths, settings).unwrap();
+    (index, engine)
+}
+
+/// One engine for this file's tests.
 pub(crate) fn engine() -> &'static Engine {
     static ENGINE: OnceLock<(tempfile::TempDir, Engine)> = OnceLock::new();
-    let (_, engine) = ENGINE.get_or_init(|| {
-        let index = tempfile::tempdir().unwrap();
-        let paths = Paths {
-            corpus: repo().join("corpus"),
-            index: index.path().to_path_buf(),
-        };
-        let engine = Engine::open(&paths, EngineSettings::default()).unwrap();
-        (index, engine)
-    });
-    engine
+    &ENGINE
+        .get_or_init(|| open_engine(EngineSettings::default()))
+        .1
 }
 
 /// Asserts that the verdict quotes a passage containing `phrase`.
@@ -476,19 +480,14 @@ fn passage_vectors_are_cached_by_digest_so_an_unchanged_corpus_embeds_nothing() 
 /// alone.
 fn engine_without_the_reader() -> &'static Engine {
     static ENGINE: OnceLock<(tempfile::TempDir, Engine)> = OnceLock::new();
-    let (_, engine) = ENGINE.get_or_init(|| {
-        let index = tempfile::tempdir().unwrap();
-        let paths = Paths {
-            corpus: repo().join("corpus"),
-            index: index.path().to_path_buf(),
-        };
-        let settings = EngineSettings {
-            reader: false,
-            ..EngineSettings::default()
-        };
-        (index, Engine::open(&paths, settings).unwrap())
-    });
-    engine
+    &ENGINE
+        .get_or_init(|| {
+            open_engine(EngineSettings {
+                reader: false,
+                ..EngineSettings::default()
+            })
+        })
+        .1
 }
 
 #[test]
